@@ -1,0 +1,61 @@
+import { Effect } from "effect";
+import { cosine, row } from "../embeddings.ts";
+import type { LoadedPipeline } from "../pipeline/load.ts";
+import { pearson, spearman } from "./correlation.ts";
+import { loadStsTask, type StsVariant } from "./sts_data.ts";
+import { AVG7_TASKS, STS_TASKS, type StsTaskName } from "./sts_tasks.ts";
+
+export type { StsVariant };
+
+export interface StsTaskScore {
+  readonly pairs: number;
+  /** Spearman ×100 between cosine similarity and gold (the headline). */
+  readonly spearman: number;
+  readonly pearson: number;
+}
+
+export interface StsReport {
+  readonly variant: StsVariant;
+  readonly tasks: Record<StsTaskName, StsTaskScore>;
+  readonly avg7: number;
+  readonly avg8: number;
+}
+
+const mean = (xs: ReadonlyArray<number>) =>
+  xs.reduce((s, x) => s + x, 0) / xs.length;
+
+/**
+ * The 8-task STS suite (METHODS §7). A transductive pipeline is fitted on
+ * each task's own sentences (both sides, no gold scores) before embedding.
+ */
+export const evaluateSts = Effect.fn("evaluateSts")(function* (
+  pipeline: LoadedPipeline,
+  dataDir: string,
+  variant: StsVariant,
+  onTask?: (task: StsTaskName, score: StsTaskScore) => void,
+) {
+  const tasks = {} as Record<StsTaskName, StsTaskScore>;
+  for (const task of STS_TASKS) {
+    const pairs = yield* loadStsTask(dataDir, task, variant);
+    const embedder = yield* pipeline.fit([...pairs.s1, ...pairs.s2]);
+    const a = yield* embedder.embed(pairs.s1);
+    const b = yield* embedder.embed(pairs.s2);
+    const sims = new Float64Array(pairs.gold.length);
+    for (let i = 0; i < sims.length; i++) {
+      sims[i] = cosine(row(a, i), row(b, i));
+    }
+    const score = {
+      pairs: sims.length,
+      spearman: 100 * spearman(sims, pairs.gold),
+      pearson: 100 * pearson(sims, pairs.gold),
+    };
+    tasks[task] = score;
+    onTask?.(task, score);
+  }
+  return {
+    variant,
+    tasks,
+    avg7: mean(AVG7_TASKS.map((t) => tasks[t].spearman)),
+    avg8: mean(STS_TASKS.map((t) => tasks[t].spearman)),
+  } satisfies StsReport;
+});

@@ -1,0 +1,41 @@
+import { Context, Effect, Layer } from "effect";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+/**
+ * Where model assets and evaluation data live. A service, so tests and the
+ * edge can point it elsewhere without touching the process environment.
+ */
+export class Paths extends Context.Service<Paths, {
+  /** Folder of model folders (`<id>/tokenizer.json`, `<id>/onnx/...`). */
+  readonly models: string;
+  /** Root of the evaluation data (`sts/`, `wikipedia/`, ...). */
+  readonly data: string;
+  /** Whether a model id missing locally may be fetched from the Hugging Face hub. */
+  readonly allowRemote: boolean;
+}>()("sentemb/Paths") {}
+
+const projectRoot = fileURLToPath(new URL("..", import.meta.url));
+
+/** `../shared/<name>` beside the project, when that folder exists. */
+const sharedDefault = (name: string): string => {
+  const candidate = `${projectRoot}../shared/${name}`;
+  return existsSync(candidate) ? candidate : `./${name}`;
+};
+
+/** Reads `SENTEMB_MODELS`, `SENTEMB_DATA` and `SENTEMB_ALLOW_REMOTE` (`1` to allow the hub). */
+export const pathsFromEnv = (): Paths["Service"] => ({
+  models: Deno.env.get("SENTEMB_MODELS") ?? sharedDefault("models"),
+  data: Deno.env.get("SENTEMB_DATA") ?? sharedDefault("data"),
+  allowRemote: Deno.env.get("SENTEMB_ALLOW_REMOTE") === "1",
+});
+
+/** The layer the CLI uses: the environment, with `../shared` as the default. */
+export const PathsFromEnv: Layer.Layer<Paths> = Layer.effect(
+  Paths,
+  Effect.sync(pathsFromEnv),
+);
+
+/** A fixed layer, for tests and embedding the library elsewhere. */
+export const pathsLayer = (paths: Paths["Service"]): Layer.Layer<Paths> =>
+  Layer.succeed(Paths, paths);

@@ -1,0 +1,29 @@
+import { createHash } from "node:crypto";
+import type { PipelineSpec } from "./spec.ts";
+
+// Keys sorted at every depth, so the hash depends on content, not on the
+// order a declaration happened to list its fields in.
+const canonical = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(
+      Object.keys(value).sort().map((k) => [
+        k,
+        canonical((value as Record<string, unknown>)[k]),
+      ]),
+    );
+  }
+  return value;
+};
+
+/**
+ * A pipeline's version: the first 12 hex digits of SHA-256 over its canonical
+ * JSON, description excluded (rewording a description changes no vector).
+ */
+export const pipelineHash = (spec: PipelineSpec): string => {
+  const { description: _description, ...content } = spec;
+  return createHash("sha256")
+    .update(JSON.stringify(canonical(content)))
+    .digest("hex")
+    .slice(0, 12);
+};

@@ -1,0 +1,165 @@
+import { Effect } from "effect";
+import { tokenFilter } from "../aggregate/token_filter.ts";
+import {
+  fitTokenStats,
+  mostFrequent,
+  type TokenStats,
+} from "../aggregate/token_stats.ts";
+import {
+  idfWeight,
+  sifWeight,
+  type TokenWeight,
+  uniformWeight,
+} from "../aggregate/weighting.ts";
+import { loadWikipediaSentences } from "../corpus/wikipedia.ts";
+import type { Embeddings } from "../embeddings.ts";
+import type { BadConfig, EmptyInput } from "../errors.ts";
+import { Paths } from "../paths.ts";
+import {
+  applyChain,
+  fitChain,
+  type FittedStep,
+  outputDim,
+} from "../postprocess/mod.ts";
+import { randomEncoder } from "../static/random_encoder.ts";
+import type { StaticEncoder } from "../static/static_encoder.ts";
+import { loadWordVectors } from "../static/word_vectors.ts";
+import { loadPretrainedTokenizer } from "../tokenize/pretrained_tokenizer.ts";
+import type { Tokenized, Tokenizer } from "../tokenize/tokenized.ts";
+import { wordTokenizer } from "../tokenize/word_tokenizer.ts";
+import { aggregate } from "./aggregate_stage.ts";
+import { needsCorpus, statisticsOf } from "./describe.ts";
+import { pipelineHash } from "./hash.ts";
+import {
+  DEFAULT_CORPUS_SENTENCES,
+  type FitSource,
+  type PipelineSpec,
+} from "./spec.ts";
+import { validateInput } from "./validate_input.ts";
+
+/** A pipeline ready to embed: every statistic fitted, every resource loaded. */
+export interface Embedder {
+  readonly spec: PipelineSpec;
+  readonly hash: string;
+  readonly dim: number;
+  /** Embeds a validated batch; fails only on empty input. */
+  embed(texts: ReadonlyArray<string>): Effect.Effect<Embeddings, EmptyInput>;
+}
+
+/**
+ * A pipeline with its resources loaded and corpus statistics fitted. For a
+ * transductive pipeline, `fit` takes the sentences whose statistics it may
+ * use (in evaluation a task's sentences; in `embed` the input itself).
+ */
+export interface LoadedPipeline {
+  readonly spec: PipelineSpec;
+  readonly hash: string;
+  fit(
+    input: ReadonlyArray<string>,
+  ): Effect.Effect<Embedder, EmptyInput | BadConfig>;
+}
+
+const loadTokenizer = (spec: PipelineSpec) =>
+  spec.tokenizer._tag === "words"
+    ? Effect.succeed<Tokenizer>(wordTokenizer(spec.tokenizer))
+    : loadPretrainedTokenizer(spec.tokenizer.model);
+
+const loadEncoder = (spec: PipelineSpec) =>
+  spec.encoder._tag === "random"
+    ? Effect.succeed<StaticEncoder>(randomEncoder(spec.encoder))
+    : loadWordVectors(spec.encoder.file);
+
+// Several pipelines loaded in one process (an eval grid, the edge) share the
+// corpus text instead of re-reading it.
+const corpusCache = new Map<string, string[]>();
+
+const weightFrom = (
+  spec: PipelineSpec,
+  stats: (s: FitSource) => TokenStats,
+): TokenWeight => {
+  const w = spec.weighting;
+  return w._tag === "idf"
+    ? idfWeight(stats(w.fitOn))
+    : w._tag === "sif"
+    ? sifWeight(stats(w.fitOn), w.a)
+    : uniformWeight;
+};
+
+/** The tokenize → aggregate → post-process composition of a static pipeline. */
+export const loadPipeline = Effect.fn("loadPipeline")(
+  function* (spec: PipelineSpec) {
+    const paths = yield* Paths;
+    const tokenizer = yield* loadTokenizer(spec);
+    const encoder = yield* loadEncoder(spec);
+    const hash = pipelineHash(spec);
+    const tokenize = (texts: ReadonlyArray<string>): Tokenized[] =>
+      texts.map((t) => tokenizer.tokenize(t));
+
+    let corpus: Tokenized[] = [];
+    let corpusStats: TokenStats | undefined;
+    if (needsCorpus(spec)) {
+      const limit = spec.corpusSentences ?? DEFAULT_CORPUS_SENTENCES;
+      const key = `${paths.data}|${limit}`;
+      const sentences = corpusCache.get(key) ??
+        (yield* loadWikipediaSentences(paths.data, limit));
+      corpusCache.set(key, sentences);
+      corpus = tokenize(sentences);
+      corpusStats = fitTokenStats(corpus);
+    }
+
+    const build = Effect.fn("buildEmbedder")(function* (
+      inputStats: TokenStats | undefined,
+      inputTokens: Tokenized[],
+    ) {
+      const stats = (source: FitSource): TokenStats =>
+        (source === "corpus" ? corpusStats : inputStats)!;
+      const drop = new Set(spec.filters.stopwords ?? []);
+      if (spec.filters.frequent) {
+        const f = spec.filters.frequent;
+        for (const t of mostFrequent(stats(f.fitOn), f.count)) drop.add(t);
+      }
+      const agg = {
+        encoder,
+        weight: weightFrom(spec, stats),
+        keep: tokenFilter({ ...spec.filters, drop }),
+        pooling: spec.pooling,
+      };
+      let fitted: FittedStep[] = [];
+      const post = spec.postprocess;
+      if (post && post.steps.length > 0) {
+        const sample = post.fitOn === "corpus" ? corpus : inputTokens;
+        fitted = yield* fitChain(post.steps, aggregate(sample, agg));
+      }
+      const dim = fitted.length > 0
+        ? outputDim(fitted[fitted.length - 1])
+        : encoder.dim;
+      return {
+        spec,
+        hash,
+        dim,
+        embed: (texts: ReadonlyArray<string>) =>
+          validateInput(texts).pipe(
+            Effect.map((valid) => {
+              const pooled = aggregate(tokenize(valid), agg);
+              return fitted.length > 0 ? applyChain(fitted, pooled) : pooled;
+            }),
+          ),
+      } satisfies Embedder;
+    });
+
+    const transductive = statisticsOf(spec) === "transductive";
+    // Corpus-fitted and statistic-free pipelines are fitted once, here.
+    const fixed = transductive ? undefined : yield* build(undefined, []);
+    return {
+      spec,
+      hash,
+      fit: (input) =>
+        transductive
+          ? validateInput(input).pipe(Effect.flatMap((valid) => {
+            const tokens = tokenize(valid);
+            return build(fitTokenStats(tokens), tokens);
+          }))
+          : Effect.succeed(fixed!),
+    } satisfies LoadedPipeline;
+  },
+);

@@ -1,0 +1,66 @@
+import type { StaticEncoder } from "./static_encoder.ts";
+
+// murmur3's 32-bit finaliser: integer-only, so every platform computes the
+// same bits (Math.random or sin-based noise would not be reproducible).
+const mix32 = (h: number): number => {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+};
+
+const TWO_TO_32 = 4294967296;
+
+/**
+ * Fills `out` with the random vector of key `id` under `seed`: components
+ * uniform in [-1, 1), a pure function of (seed, id, component), so a vector
+ * never depends on which other tokens were seen first.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { randomVector } from "./random_encoder.ts";
+ * const a = new Float32Array(4), b = new Float32Array(4);
+ * randomVector(7, 42, a);
+ * randomVector(7, 42, b);
+ * assert.deepEqual(a, b);
+ * ```
+ */
+export const randomVector = (
+  seed: number,
+  id: number,
+  out: Float32Array,
+): void => {
+  const base = mix32((seed ^ Math.imul(id >>> 0, 0x9e3779b1)) >>> 0);
+  for (let j = 0; j < out.length; j++) {
+    const h = mix32((base + Math.imul(j + 1, 0x27d4eb2f)) >>> 0);
+    out[j] = (h / TWO_TO_32) * 2 - 1;
+  }
+};
+
+/**
+ * Random token embeddings keyed by token id (vocabulary ids, or hashed words
+ * for the vocabulary-free tokenizer). Vectors are computed once per id and
+ * kept, since a corpus reuses a small set of ids many times.
+ */
+export const randomEncoder = (
+  options: { readonly dim: number; readonly seed: number },
+): StaticEncoder => {
+  const cache = new Map<number, Float32Array>();
+  return {
+    name: `random(dim=${options.dim}, seed=${options.seed})`,
+    dim: options.dim,
+    vector(id, _token, out) {
+      let v = cache.get(id);
+      if (v === undefined) {
+        v = new Float32Array(options.dim);
+        randomVector(options.seed, id, v);
+        cache.set(id, v);
+      }
+      out.set(v);
+      return true;
+    },
+  };
+};

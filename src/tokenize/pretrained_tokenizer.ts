@@ -1,0 +1,83 @@
+import { AutoTokenizer, env } from "@huggingface/transformers";
+import { Effect } from "effect";
+import { existsSync } from "node:fs";
+import { MissingModelFiles } from "../errors.ts";
+import { Paths } from "../paths.ts";
+import type { Tokenized, Tokenizer } from "./tokenized.ts";
+
+// A model id becomes a path under the models folder: refuse anything that
+// could climb out of it or name an absolute path.
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
+
+/**
+ * Loads the tokenizer of a model folder (`<models>/<id>/tokenizer.json`) with
+ * transformers.js; with `SENTEMB_ALLOW_REMOTE=1` an id missing locally is
+ * fetched from the Hugging Face hub instead.
+ */
+export const loadPretrainedTokenizer = Effect.fn("loadPretrainedTokenizer")(
+  function* (model: string) {
+    const paths = yield* Paths;
+    const folder = `${paths.models}/${model}`;
+    if (!SAFE_ID.test(model) || model.includes("..")) {
+      return yield* new MissingModelFiles({
+        model,
+        path: folder,
+        hint: "A model id is a folder name or a hub id such as org/name.",
+      });
+    }
+    const local = existsSync(`${folder}/tokenizer.json`);
+    if (!local && !paths.allowRemote) {
+      return yield* new MissingModelFiles({
+        model,
+        path: `${folder}/tokenizer.json`,
+        hint:
+          "Put the model folder under SENTEMB_MODELS, or set SENTEMB_ALLOW_REMOTE=1 to fetch it from the hub.",
+      });
+    }
+    env.localModelPath = `${paths.models}/`;
+    env.allowLocalModels = true;
+    env.allowRemoteModels = paths.allowRemote;
+    const tokenizer = yield* Effect.tryPromise({
+      try: () =>
+        AutoTokenizer.from_pretrained(model, { local_files_only: local }),
+      catch: (cause) =>
+        new MissingModelFiles({
+          model,
+          path: folder,
+          hint: `Loading its tokenizer failed: ${String(cause)}`,
+        }),
+    });
+    return fromTransformersTokenizer(model, tokenizer);
+  },
+);
+
+type TransformersTokenizer = Awaited<
+  ReturnType<typeof AutoTokenizer.from_pretrained>
+>;
+
+/** Wraps a loaded transformers.js tokenizer; the id→token table is built once. */
+export const fromTransformersTokenizer = (
+  name: string,
+  tokenizer: TransformersTokenizer,
+): Tokenizer => {
+  const vocab = tokenizer.get_vocab();
+  let size = 0;
+  for (const id of vocab.values()) size = Math.max(size, id + 1);
+  const byId = new Array<string>(size);
+  for (const [token, id] of vocab) byId[id] = token;
+  const specialIds = new Set(tokenizer.all_special_ids);
+  return {
+    name,
+    tokenize(text: string): Tokenized {
+      const encoded = tokenizer.encode(text);
+      const ids = Uint32Array.from(encoded);
+      const special = new Uint8Array(ids.length);
+      const tokens = new Array<string>(ids.length);
+      for (let i = 0; i < ids.length; i++) {
+        tokens[i] = byId[ids[i]] ?? "";
+        special[i] = specialIds.has(ids[i]) ? 1 : 0;
+      }
+      return { tokens, ids, special };
+    },
+  };
+};

@@ -1,0 +1,17 @@
+/**
+ * One sentence after tokenization. `ids` are the keys static encoders look
+ * vectors up by: vocabulary ids for a pretrained tokenizer, 32-bit FNV-1a
+ * hashes of the token text for the vocabulary-free word tokenizer.
+ */
+export interface Tokenized {
+  readonly tokens: ReadonlyArray<string>;
+  readonly ids: Uint32Array;
+  /** 1 where the token is a special token ([CLS], [SEP], <s>, ...). */
+  readonly special: Uint8Array;
+}
+
+/** Splits sentences into tokens; pure and synchronous once loaded. */
+export interface Tokenizer {
+  readonly name: string;
+  tokenize(text: string): Tokenized;
+}

@@ -1,0 +1,32 @@
+import { fnv1a } from "./fnv1a.ts";
+import type { Tokenized, Tokenizer } from "./tokenized.ts";
+
+// Runs of letters (with inner apostrophes kept apart, as Moses does: "woman's"
+// → "woman", "'s"), runs of digits with inner separators, or one other symbol.
+const TOKEN =
+  /'\p{L}+|\p{L}[\p{L}\p{M}]*|\p{N}+(?:[.,:]\p{N}+)*|[^\s\p{L}\p{N}]/gu;
+
+/**
+ * A vocabulary-free tokenizer for static models: no file to load, the same
+ * tokens on every platform, and ids that are hashes of the token text.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { wordTokenizer } from "./word_tokenizer.ts";
+ * const t = wordTokenizer({ lowercase: true }).tokenize("A woman's hat, 3.5 cm.");
+ * assert.deepEqual(t.tokens, ["a", "woman", "'s", "hat", ",", "3.5", "cm", "."]);
+ * ```
+ */
+export const wordTokenizer = (
+  options: { readonly lowercase: boolean },
+): Tokenizer => ({
+  name: options.lowercase ? "words (lowercased)" : "words",
+  tokenize(text: string): Tokenized {
+    const source = options.lowercase ? text.toLowerCase() : text;
+    const tokens = source.match(TOKEN) ?? [];
+    const ids = new Uint32Array(tokens.length);
+    for (let i = 0; i < tokens.length; i++) ids[i] = fnv1a(tokens[i]);
+    return { tokens, ids, special: new Uint8Array(tokens.length) };
+  },
+});

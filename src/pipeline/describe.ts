@@ -6,7 +6,8 @@ const sources = (spec: PipelineSpec): FitSource[] => {
   const found: FitSource[] = [];
   if (spec.weighting._tag !== "uniform") found.push(spec.weighting.fitOn);
   if (spec.filters.frequent) found.push(spec.filters.frequent.fitOn);
-  if (spec.postprocess && spec.postprocess.steps.length > 0) {
+  // L2 normalisation has nothing to fit, so it draws on no source.
+  if (spec.postprocess?.steps.some((s) => s._tag !== "l2")) {
     found.push(spec.postprocess.fitOn);
   }
   return found;
@@ -41,4 +42,20 @@ export const requirementsOf = (spec: PipelineSpec): string => {
   }
   if (needsCorpus(spec)) needs.push("corpus (SENTEMB_DATA)");
   return needs.length === 0 ? "nothing (no model weights)" : needs.join(", ");
+};
+
+/**
+ * Whether the first k components of this pipeline's vectors are themselves a
+ * sensible k-dimensional embedding, so a client may ask for fewer
+ * `dimensions`: true for random token vectors under per-dimension
+ * post-processing (each component is an independent random projection), and
+ * for any pipeline whose last rotating step is whitening (components come
+ * sorted by variance, so truncation is PCA).
+ */
+export const reducibleDimensions = (spec: PipelineSpec): boolean => {
+  const steps = (spec.postprocess?.steps ?? []).filter((s) => s._tag !== "l2");
+  const last = steps[steps.length - 1];
+  if (last?._tag === "whiten") return true;
+  return spec.encoder._tag === "random" &&
+    steps.every((s) => s._tag !== "whiten");
 };

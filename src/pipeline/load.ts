@@ -26,6 +26,7 @@ import type { StaticEncoder } from "../static/static_encoder.ts";
 import { loadWordVectors } from "../static/word_vectors.ts";
 import { loadPretrainedTokenizer } from "../tokenize/pretrained_tokenizer.ts";
 import type { Tokenized, Tokenizer } from "../tokenize/tokenized.ts";
+import { truncateTokens } from "../tokenize/truncate.ts";
 import { wordTokenizer } from "../tokenize/word_tokenizer.ts";
 import { aggregate } from "./aggregate_stage.ts";
 import { needsCorpus, statisticsOf } from "./describe.ts";
@@ -42,8 +43,20 @@ export interface Embedder {
   readonly spec: PipelineSpec;
   readonly hash: string;
   readonly dim: number;
-  /** Embeds a validated batch; fails only on empty input. */
-  embed(texts: ReadonlyArray<string>): Effect.Effect<Embeddings, EmptyInput>;
+  /**
+   * Embeds a validated batch; fails only on empty input. With `maxTokens`,
+   * longer sentences are truncated to their first tokens.
+   */
+  embed(
+    texts: ReadonlyArray<string>,
+    options?: EmbedOptions,
+  ): Effect.Effect<Embeddings, EmptyInput>;
+  /** Tokens per sentence as this pipeline's tokenizer counts them (usage, limits). */
+  countTokens(texts: ReadonlyArray<string>): Int32Array;
+}
+
+export interface EmbedOptions {
+  readonly maxTokens?: number;
 }
 
 /**
@@ -137,13 +150,19 @@ export const loadPipeline = Effect.fn("loadPipeline")(
         spec,
         hash,
         dim,
-        embed: (texts: ReadonlyArray<string>) =>
+        embed: (texts: ReadonlyArray<string>, options?: EmbedOptions) =>
           validateInput(texts).pipe(
             Effect.map((valid) => {
-              const pooled = aggregate(tokenize(valid), agg);
+              const max = options?.maxTokens;
+              const tokens = max === undefined
+                ? tokenize(valid)
+                : tokenize(valid).map((t) => truncateTokens(t, max));
+              const pooled = aggregate(tokens, agg);
               return fitted.length > 0 ? applyChain(fitted, pooled) : pooled;
             }),
           ),
+        countTokens: (texts: ReadonlyArray<string>) =>
+          Int32Array.from(texts, (t) => tokenizer.tokenize(t).tokens.length),
       } satisfies Embedder;
     });
 

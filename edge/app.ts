@@ -1,0 +1,180 @@
+import { Effect, Exit } from "effect";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cosine, row } from "../src/embeddings.ts";
+import type { EmbeddingService } from "../src/serve/embedding_service.ts";
+import { floatsToBase64 } from "../src/serve/float_base64.ts";
+import {
+  EmbeddingsRequest,
+  SimilarityRequest,
+} from "../src/serve/openai_schema.ts";
+import { BodyTooLarge } from "../src/serve/serve_errors.ts";
+import { errorResponse } from "./errors.ts";
+import { PAGE_HTML } from "./page.ts";
+import { readJson } from "./read_json.ts";
+
+type Service = EmbeddingService["Service"];
+
+/**
+ * The HTTP adapter: routes decode a body, call the service and shape its
+ * answer; every failure becomes an OpenAI-shaped error with its status.
+ * Nothing here touches the filesystem, so the same app runs on an edge
+ * runtime.
+ */
+export const createApp = (service: Service): Hono => {
+  const app = new Hono();
+  const { metrics, config } = service;
+
+  app.use("*", async (c, next) => {
+    const started = performance.now();
+    await next();
+    const route = c.req.routePath || "*";
+    metrics.requests.inc({ route, status: String(c.res.status) });
+    metrics.latency.observe((performance.now() - started) / 1000, { route });
+  });
+
+  const fail = (error: unknown) => {
+    const { status, body } = errorResponse(error);
+    return new Response(JSON.stringify(body), {
+      status,
+      headers: { "content-type": "application/json" },
+    });
+  };
+
+  // Runs a service effect, answering with its value or its typed failure.
+  const respond = async <A, E>(
+    effect: Effect.Effect<A, E>,
+    ok: (a: A) => Response,
+  ): Promise<Response> => {
+    const exit = await Effect.runPromiseExit(effect);
+    if (Exit.isSuccess(exit)) return ok(exit.value);
+    const reason = exit.cause.reasons[0];
+    return fail(reason && "error" in reason ? reason.error : undefined);
+  };
+
+  const limit = bodyLimit({
+    maxSize: config.maxBodyBytes,
+    onError: () => fail(new BodyTooLarge({ max: config.maxBodyBytes })),
+  });
+
+  app.post("/v1/embeddings", limit, async (c) => {
+    const bytes = await c.req.arrayBuffer();
+    return respond(
+      Effect.gen(function* () {
+        const req = yield* readJson(EmbeddingsRequest, bytes);
+        const texts = typeof req.input === "string" ? [req.input] : req.input;
+        const result = yield* service.embed(req.model, texts, {
+          dimensions: req.dimensions,
+        });
+        return { req, result };
+      }),
+      ({ req, result }) => {
+        const base64 = req.encoding_format === "base64";
+        return c.json(
+          {
+            object: "list",
+            data: Array.from({ length: result.vectors.rows }, (_, i) => ({
+              object: "embedding",
+              index: i,
+              embedding: base64
+                ? floatsToBase64(row(result.vectors, i))
+                : Array.from(row(result.vectors, i)),
+            })),
+            model: req.model,
+            usage: {
+              prompt_tokens: result.tokens,
+              total_tokens: result.tokens,
+            },
+          },
+          200,
+          { "x-sentemb-pipeline-hash": result.hash },
+        );
+      },
+    );
+  });
+
+  app.post("/v1/similarity", limit, async (c) => {
+    const bytes = await c.req.arrayBuffer();
+    return respond(
+      Effect.gen(function* () {
+        const req = yield* readJson(SimilarityRequest, bytes);
+        const texts = "pairs" in req
+          ? [...req.pairs.map((p) => p[0]), ...req.pairs.map((p) => p[1])]
+          : req.sentences;
+        const result = yield* service.embed(req.model, texts);
+        return { req, result };
+      }),
+      ({ req, result }) => {
+        const v = result.vectors;
+        const usage = {
+          prompt_tokens: result.tokens,
+          total_tokens: result.tokens,
+        };
+        if ("pairs" in req) {
+          const n = req.pairs.length;
+          return c.json({
+            object: "list",
+            model: req.model,
+            data: req.pairs.map((_, i) => ({
+              object: "similarity",
+              index: i,
+              score: cosine(row(v, i), row(v, n + i)),
+            })),
+            usage,
+          });
+        }
+        const matrix = Array.from(
+          { length: v.rows },
+          (_, i) =>
+            Array.from(
+              { length: v.rows },
+              (_, j) => cosine(row(v, i), row(v, j)),
+            ),
+        );
+        return c.json({
+          object: "similarity_matrix",
+          model: req.model,
+          matrix,
+          usage,
+        });
+      },
+    );
+  });
+
+  app.get("/v1/models", (c) =>
+    c.json({
+      object: "list",
+      data: service.models.map((m) => ({
+        id: m.id,
+        object: "model",
+        created: 0,
+        owned_by: "sentemb",
+        hash: m.hash,
+        description: m.description,
+        statistics: m.statistics,
+        reducible_dimensions: m.reducibleDimensions,
+      })),
+    }));
+
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+
+  app.get("/metrics", (c) =>
+    c.body(metrics.render(), 200, {
+      "content-type": "text/plain; version=0.0.4; charset=utf-8",
+    }));
+
+  app.get("/", (c) => c.html(PAGE_HTML));
+
+  app.notFound((c) =>
+    c.json({
+      error: {
+        message: `no route ${c.req.method} ${new URL(c.req.url).pathname}`,
+        type: "invalid_request_error",
+        param: null,
+        code: "not_found",
+      },
+    }, 404)
+  );
+  app.onError((_error) => fail(undefined));
+  return app;
+};

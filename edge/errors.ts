@@ -1,0 +1,45 @@
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { OpenAiErrorBody } from "../src/serve/openai_schema.ts";
+
+interface Tagged {
+  readonly _tag?: string;
+  readonly message?: string;
+}
+
+/** HTTP status, OpenAI error `type` and `code` for each typed failure. */
+const STATUS: Record<string, [ContentfulStatusCode, string, string]> = {
+  InvalidRequest: [400, "invalid_request_error", "invalid_request"],
+  EmptyInput: [400, "invalid_request_error", "empty_input"],
+  TooManyInputs: [400, "invalid_request_error", "too_many_inputs"],
+  PipelineNotServable: [400, "invalid_request_error", "pipeline_not_servable"],
+  UnknownPipeline: [404, "invalid_request_error", "model_not_found"],
+  InputTooLong: [413, "invalid_request_error", "input_too_long"],
+  BodyTooLarge: [413, "invalid_request_error", "body_too_large"],
+  RequestTimeout: [504, "timeout_error", "timeout"],
+  MissingModelFiles: [503, "server_error", "model_unavailable"],
+  DataError: [503, "server_error", "data_unavailable"],
+  BadConfig: [500, "server_error", "bad_pipeline_config"],
+};
+
+/** Maps a failure to its status and OpenAI-shaped body; unknown ones are 500s. */
+export const errorResponse = (
+  error: unknown,
+  param: string | null = null,
+): { status: ContentfulStatusCode; body: OpenAiErrorBody } => {
+  const e = (error ?? {}) as Tagged & { param?: string };
+  const known = e._tag ? STATUS[e._tag] : undefined;
+  const [status, type, code] = known ??
+    [500, "server_error", "internal_error"];
+  return {
+    status,
+    body: {
+      error: {
+        // A defect's message may leak internals; only typed failures speak.
+        message: known ? e.message ?? code : "internal server error",
+        type,
+        param: e.param ?? param,
+        code,
+      },
+    },
+  };
+};

@@ -1,0 +1,71 @@
+import { Effect } from "effect";
+import { PIPELINES } from "../pipelines/mod.ts";
+import { parseFlags } from "../src/cli/args.ts";
+import { PathsFromEnv } from "../src/paths.ts";
+import { makeEmbeddingService } from "../src/serve/embedding_service.ts";
+import {
+  DEFAULT_SERVE_CONFIG,
+  type ServeConfig,
+} from "../src/serve/serve_config.ts";
+import { createApp } from "./app.ts";
+
+const USAGE = `Usage: deno task serve [--port 8787] [--host 127.0.0.1]
+       [--no-batching] [--max-wait-ms 2] [--over-length reject|truncate]
+
+Serves every non-transductive pipeline over an OpenAI-compatible API:
+POST /v1/embeddings, POST /v1/similarity, GET /v1/models, GET /healthz,
+GET /metrics, and a demo page at /.`;
+
+const flags = parseFlags(Deno.args, {
+  port: { type: "string" },
+  host: { type: "string" },
+  "no-batching": { type: "boolean" },
+  "max-wait-ms": { type: "string" },
+  "over-length": { type: "string" },
+  help: { type: "boolean" },
+}, USAGE);
+if (flags.help) {
+  console.log(USAGE);
+  Deno.exit(0);
+}
+
+const int = (value: string | undefined, fallback: number, name: string) => {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) {
+    console.error(`--${name} must be a non-negative integer, got "${value}"`);
+    Deno.exit(2);
+  }
+  return n;
+};
+const overLength = flags["over-length"] ?? DEFAULT_SERVE_CONFIG.overLength;
+if (overLength !== "reject" && overLength !== "truncate") {
+  console.error(
+    `--over-length must be reject or truncate, got "${overLength}"`,
+  );
+  Deno.exit(2);
+}
+const config: ServeConfig = {
+  ...DEFAULT_SERVE_CONFIG,
+  batching: !flags["no-batching"],
+  maxWaitMs: int(
+    flags["max-wait-ms"],
+    DEFAULT_SERVE_CONFIG.maxWaitMs,
+    "max-wait-ms",
+  ),
+  overLength,
+};
+const service = await Effect.runPromise(
+  makeEmbeddingService(PIPELINES, config).pipe(Effect.provide(PathsFromEnv)),
+);
+const app = createApp(service);
+Deno.serve({
+  port: int(flags.port, 8787, "port"),
+  hostname: flags.host ?? "127.0.0.1",
+  onListen: ({ hostname, port }) =>
+    console.error(
+      `sentemb serving on http://${hostname}:${port} (batching ${
+        config.batching ? "on" : "off"
+      })`,
+    ),
+}, app.fetch);

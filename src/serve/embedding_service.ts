@@ -1,0 +1,277 @@
+import { Context, Effect, Exit, Layer } from "effect";
+import { type Embeddings, fromData, row } from "../embeddings.ts";
+import type {
+  BadConfig,
+  EmptyInput,
+  MissingModelFiles,
+  UnknownPipeline,
+} from "../errors.ts";
+import type { DataError } from "../eval/data_error.ts";
+import type { Paths } from "../paths.ts";
+import {
+  reducibleDimensions,
+  type Statistics,
+  statisticsOf,
+} from "../pipeline/describe.ts";
+import { pipelineHash } from "../pipeline/hash.ts";
+import { type Embedder, loadPipeline } from "../pipeline/load.ts";
+import { findPipeline } from "../pipeline/registry.ts";
+import type { PipelineSpec } from "../pipeline/spec.ts";
+import { validateInput } from "../pipeline/validate_input.ts";
+import { ServerMetrics } from "./metrics.ts";
+import { microBatcher } from "./micro_batcher.ts";
+import { DEFAULT_SERVE_CONFIG, type ServeConfig } from "./serve_config.ts";
+import {
+  InputTooLong,
+  PipelineNotServable,
+  RequestTimeout,
+  TooManyInputs,
+} from "./serve_errors.ts";
+
+/** A pipeline as `GET /v1/models` lists it. */
+export interface ModelInfo {
+  readonly id: string;
+  readonly hash: string;
+  readonly description: string;
+  readonly statistics: Statistics;
+  readonly reducibleDimensions: boolean;
+}
+
+export interface EmbedResult {
+  readonly vectors: Embeddings;
+  /** Tokens counted before any truncation (what `usage` reports). */
+  readonly tokens: number;
+  readonly hash: string;
+}
+
+export type LoadFailure =
+  | UnknownPipeline
+  | BadConfig
+  | MissingModelFiles
+  | DataError
+  | EmptyInput;
+
+export type EmbedFailure =
+  | LoadFailure
+  | PipelineNotServable
+  | TooManyInputs
+  | InputTooLong
+  | RequestTimeout;
+
+/**
+ * Pipelines behind an HTTP server: loaded once on first use, merged into
+ * micro-batches, bounded by the configured limits.
+ */
+export class EmbeddingService extends Context.Service<EmbeddingService, {
+  readonly config: ServeConfig;
+  readonly metrics: ServerMetrics;
+  readonly models: ReadonlyArray<ModelInfo>;
+  embed(
+    model: string,
+    texts: ReadonlyArray<string>,
+    options?: { readonly dimensions?: number },
+  ): Effect.Effect<EmbedResult, EmbedFailure>;
+}>()("sentemb/EmbeddingService") {}
+
+/**
+ * A transductive pipeline fits its statistics on whatever it embeds, so a
+ * vector would depend on which requests shared its batch; only pipelines
+ * whose statistics are fixed are served.
+ */
+const servable = (spec: PipelineSpec) => statisticsOf(spec) !== "transductive";
+
+interface Served {
+  readonly embedder: Embedder;
+  readonly submit: (texts: ReadonlyArray<string>) => Promise<Embeddings>;
+}
+
+const truncateDims = (x: Embeddings, k: number, renormalise: boolean) => {
+  const out = new Float32Array(x.rows * k);
+  for (let i = 0; i < x.rows; i++) {
+    const src = row(x, i);
+    let norm = 0;
+    for (let j = 0; j < k; j++) norm += src[j] * src[j];
+    const scale = renormalise && norm > 0 ? 1 / Math.sqrt(norm) : 1;
+    for (let j = 0; j < k; j++) out[i * k + j] = src[j] * scale;
+  }
+  return fromData(x.rows, k, out);
+};
+
+export const makeEmbeddingService = Effect.fn("makeEmbeddingService")(
+  function* (
+    registry: ReadonlyArray<PipelineSpec>,
+    config: ServeConfig = DEFAULT_SERVE_CONFIG,
+  ) {
+    const context = yield* Effect.context<Paths>();
+    const metrics = new ServerMetrics();
+    const models: ModelInfo[] = registry.filter(servable).map((spec) => ({
+      id: spec.name,
+      hash: pipelineHash(spec),
+      description: spec.description,
+      statistics: statisticsOf(spec),
+      reducibleDimensions: reducibleDimensions(spec),
+    }));
+    const loading = new Map<string, Promise<Exit.Exit<Served, LoadFailure>>>();
+    const embedOptions = config.overLength === "truncate"
+      ? { maxTokens: config.maxInputTokens }
+      : {};
+
+    const serve = (embedder: Embedder): Served => {
+      const run = (texts: ReadonlyArray<string>) =>
+        Effect.runPromise(embedder.embed(texts, embedOptions));
+      if (!config.batching) {
+        return {
+          embedder,
+          submit: (texts) => {
+            const tokens = embedder.countTokens(texts).reduce(
+              (s, n) => s + n,
+              0,
+            );
+            metrics.batchSize.observe(texts.length);
+            metrics.batchTokens.observe(tokens);
+            return run(texts);
+          },
+        };
+      }
+      const batcher = microBatcher<string, Float32Array>({
+        maxBatchTokens: config.maxBatchTokens,
+        maxWaitMs: config.maxWaitMs,
+        cost: (text) => embedder.countTokens([text])[0],
+        run: async (texts) => {
+          const x = await run(texts);
+          return Array.from({ length: x.rows }, (_, i) => row(x, i));
+        },
+        onBatch: (items, tokens) => {
+          metrics.batchSize.observe(items);
+          metrics.batchTokens.observe(tokens);
+        },
+      });
+      return {
+        embedder,
+        submit: async (texts) => {
+          const rows = await batcher.submit(texts);
+          const out = new Float32Array(rows.length * embedder.dim);
+          rows.forEach((r, i) => out.set(r, i * embedder.dim));
+          return fromData(rows.length, embedder.dim, out);
+        },
+      };
+    };
+
+    const load = (name: string): Effect.Effect<Served, LoadFailure> => {
+      let pending = loading.get(name);
+      if (!pending) {
+        const program = Effect.gen(function* () {
+          const spec = yield* findPipeline(registry, name);
+          const pipeline = yield* loadPipeline(spec);
+          // Non-transductive pipelines ignore what they are fitted on.
+          return serve(yield* pipeline.fit(["-"]));
+        });
+        pending = Effect.runPromiseExit(
+          Effect.provideContext(program, context),
+        );
+        loading.set(name, pending);
+        // A failed load (files not there yet) is retried on the next request.
+        pending.then((exit) => {
+          if (Exit.isFailure(exit)) loading.delete(name);
+        });
+      }
+      const p = pending;
+      return Effect.flatten(Effect.promise(() => p));
+    };
+
+    const embed = (
+      model: string,
+      texts: ReadonlyArray<string>,
+      options?: { readonly dimensions?: number },
+    ): Effect.Effect<EmbedResult, EmbedFailure> =>
+      Effect.gen(function* () {
+        const spec = yield* findPipeline(registry, model);
+        const info = models.find((m) => m.id === spec.name);
+        if (!info) {
+          return yield* new PipelineNotServable({
+            name: model,
+            reason: "its statistics are fitted on the input itself " +
+              "(transductive); fit them on a corpus to serve it",
+          });
+        }
+        if (texts.length > config.maxInputs) {
+          return yield* new TooManyInputs({
+            count: texts.length,
+            max: config.maxInputs,
+          });
+        }
+        const valid = yield* validateInput(texts);
+        for (let i = 0; i < valid.length; i++) {
+          if (valid[i].length > config.maxInputChars) {
+            return yield* new InputTooLong({
+              index: i,
+              length: valid[i].length,
+              max: config.maxInputChars,
+              unit: "characters",
+            });
+          }
+        }
+        const served = yield* load(model);
+        const counts = served.embedder.countTokens(valid);
+        let tokens = 0;
+        for (let i = 0; i < counts.length; i++) {
+          tokens += counts[i];
+          if (
+            counts[i] > config.maxInputTokens && config.overLength === "reject"
+          ) {
+            return yield* new InputTooLong({
+              index: i,
+              length: counts[i],
+              max: config.maxInputTokens,
+              unit: "tokens",
+            });
+          }
+        }
+        const dims = options?.dimensions;
+        if (dims !== undefined && dims !== served.embedder.dim) {
+          if (!info.reducibleDimensions || dims > served.embedder.dim) {
+            return yield* new PipelineNotServable({
+              name: model,
+              reason: info.reducibleDimensions
+                ? `dimensions must be at most ${served.embedder.dim}`
+                : `its ${served.embedder.dim} dimensions cannot be reduced`,
+            });
+          }
+        }
+        let vectors = yield* Effect.promise(() => served.submit(valid));
+        if (dims !== undefined && dims < vectors.dim) {
+          const steps = spec.postprocess?.steps ?? [];
+          vectors = truncateDims(
+            vectors,
+            dims,
+            steps[steps.length - 1]?._tag === "l2",
+          );
+        }
+        metrics.tokens.inc({ pipeline: model }, tokens);
+        return { vectors, tokens, hash: info.hash };
+      }).pipe(
+        Effect.timeoutOrElse({
+          duration: config.timeoutMs,
+          orElse: () =>
+            Effect.fail(new RequestTimeout({ ms: config.timeoutMs })),
+        }),
+      );
+
+    return {
+      config,
+      metrics,
+      models,
+      embed,
+    } satisfies EmbeddingService["Service"];
+  },
+);
+
+/** The service over a registry, reading models and data through `Paths`. */
+export const embeddingServiceLayer = (
+  registry: ReadonlyArray<PipelineSpec>,
+  config?: Partial<ServeConfig>,
+): Layer.Layer<EmbeddingService, never, Paths> =>
+  Layer.effect(
+    EmbeddingService,
+    makeEmbeddingService(registry, { ...DEFAULT_SERVE_CONFIG, ...config }),
+  );

@@ -1,0 +1,110 @@
+/**
+ * Prometheus text exposition of the server's counters and histograms.
+ *
+ * Hand-written: prom-client pulls in Node's process and cluster modules,
+ * which edge runtimes lack, and the subset used here (labelled counters,
+ * fixed-bucket histograms) is a few lines.
+ */
+type Labels = Readonly<Record<string, string>>;
+
+const labelKey = (labels: Labels): string =>
+  Object.keys(labels).sort().map((k) =>
+    `${k}="${labels[k].replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`
+  ).join(",");
+
+class Counter {
+  readonly values = new Map<string, number>();
+  constructor(readonly name: string, readonly help: string) {}
+  inc(labels: Labels = {}, by = 1): void {
+    const k = labelKey(labels);
+    this.values.set(k, (this.values.get(k) ?? 0) + by);
+  }
+  render(): string[] {
+    const out = [
+      `# HELP ${this.name} ${this.help}`,
+      `# TYPE ${this.name} counter`,
+    ];
+    for (const [k, v] of this.values) {
+      out.push(`${this.name}${k ? `{${k}}` : ""} ${v}`);
+    }
+    return out;
+  }
+}
+
+class Histogram {
+  readonly series = new Map<
+    string,
+    { counts: number[]; sum: number; n: number }
+  >();
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly buckets: ReadonlyArray<number>,
+  ) {}
+  observe(value: number, labels: Labels = {}): void {
+    const k = labelKey(labels);
+    let s = this.series.get(k);
+    if (!s) {
+      s = { counts: this.buckets.map(() => 0), sum: 0, n: 0 };
+      this.series.set(k, s);
+    }
+    for (let i = 0; i < this.buckets.length; i++) {
+      if (value <= this.buckets[i]) s.counts[i]++;
+    }
+    s.sum += value;
+    s.n++;
+  }
+  render(): string[] {
+    const out = [
+      `# HELP ${this.name} ${this.help}`,
+      `# TYPE ${this.name} histogram`,
+    ];
+    for (const [k, s] of this.series) {
+      const pre = k ? `${k},` : "";
+      this.buckets.forEach((b, i) =>
+        out.push(`${this.name}_bucket{${pre}le="${b}"} ${s.counts[i]}`)
+      );
+      out.push(`${this.name}_bucket{${pre}le="+Inf"} ${s.n}`);
+      out.push(`${this.name}_sum${k ? `{${k}}` : ""} ${s.sum}`);
+      out.push(`${this.name}_count${k ? `{${k}}` : ""} ${s.n}`);
+    }
+    return out;
+  }
+}
+
+/** The server's metrics; one instance per app. */
+export class ServerMetrics {
+  readonly requests = new Counter(
+    "sentemb_http_requests_total",
+    "HTTP requests by route and status.",
+  );
+  readonly latency = new Histogram(
+    "sentemb_http_request_duration_seconds",
+    "HTTP request latency by route.",
+    [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  );
+  readonly batchSize = new Histogram(
+    "sentemb_batch_size_inputs",
+    "Inputs per model batch (after micro-batching).",
+    [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
+  );
+  readonly batchTokens = new Histogram(
+    "sentemb_batch_size_tokens",
+    "Tokens per model batch (after micro-batching).",
+    [16, 64, 256, 1024, 4096, 16384, 65536],
+  );
+  readonly tokens = new Counter(
+    "sentemb_input_tokens_total",
+    "Tokens embedded, by pipeline.",
+  );
+
+  render(): string {
+    return [
+      ...this.requests.render(),
+      ...this.latency.render(),
+      ...this.batchSize.render(),
+      ...this.batchTokens.render(),
+      ...this.tokens.render(),
+    ].join("\n") + "\n";
+  }
+}

@@ -1,0 +1,68 @@
+import { Data } from "effect";
+
+/**
+ * Failures particular to serving; the pipeline's own errors (unknown
+ * pipeline, empty input, missing files) pass through unchanged.
+ */
+
+/** A request body that is not JSON of the documented shape. */
+export class InvalidRequest extends Data.TaggedError("InvalidRequest")<{
+  readonly reason: string;
+  readonly param?: string;
+}> {
+  override get message(): string {
+    return this.reason;
+  }
+}
+
+/** More inputs in one request than the server accepts. */
+export class TooManyInputs extends Data.TaggedError("TooManyInputs")<{
+  readonly count: number;
+  readonly max: number;
+}> {
+  override get message(): string {
+    return `${this.count} inputs in one request; at most ${this.max} are accepted`;
+  }
+}
+
+/** An input longer than the per-input token limit, when truncation is off. */
+export class InputTooLong extends Data.TaggedError("InputTooLong")<{
+  readonly index: number;
+  readonly length: number;
+  readonly max: number;
+  readonly unit: "tokens" | "characters";
+}> {
+  override get message(): string {
+    return `input ${this.index} has ${this.length} ${this.unit}; the limit is ${this.max}`;
+  }
+}
+
+/** A request body over the byte cap. */
+export class BodyTooLarge extends Data.TaggedError("BodyTooLarge")<{
+  readonly max: number;
+}> {
+  override get message(): string {
+    return `request body exceeds ${this.max} bytes`;
+  }
+}
+
+/** A pipeline that exists but cannot answer this request. */
+export class PipelineNotServable extends Data.TaggedError(
+  "PipelineNotServable",
+)<{
+  readonly name: string;
+  readonly reason: string;
+}> {
+  override get message(): string {
+    return `pipeline "${this.name}" cannot serve this request: ${this.reason}`;
+  }
+}
+
+/** The request did not complete within the server's time limit. */
+export class RequestTimeout extends Data.TaggedError("RequestTimeout")<{
+  readonly ms: number;
+}> {
+  override get message(): string {
+    return `request did not complete within ${this.ms} ms`;
+  }
+}

@@ -1,0 +1,229 @@
+import assert from "node:assert/strict";
+import { Effect } from "effect";
+import { cosine } from "../../src/embeddings.ts";
+import { embedWith } from "../../mod.ts";
+import { pathsLayer } from "../../src/paths.ts";
+import { base64ToFloats } from "../../src/serve/float_base64.ts";
+import { testPaths } from "../test_paths.ts";
+import { TEST_PIPELINES, testApp } from "./test_service.ts";
+
+const post = (path: string, body: unknown) => ({
+  path,
+  init: {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  },
+});
+
+const direct = (name: string, texts: string[]) =>
+  Effect.runPromise(
+    embedWith(TEST_PIPELINES, name, texts).pipe(
+      Effect.provide(pathsLayer(testPaths)),
+    ),
+  );
+
+const assertOpenAiError = async (
+  res: Response,
+  status: number,
+  code: string,
+) => {
+  assert.equal(res.status, status);
+  const body = await res.json();
+  assert.equal(body.error.code, code, JSON.stringify(body));
+  assert.equal(typeof body.error.message, "string");
+  assert.ok(body.error.message.length > 0);
+  assert.ok("type" in body.error && "param" in body.error);
+};
+
+Deno.test("POST /v1/embeddings answers in OpenAI's shape with the pipeline's vectors", async () => {
+  const app = await testApp();
+  const texts = ["A cat sat on the mat.", "Dogs bark"];
+  const { path, init } = post("/v1/embeddings", {
+    model: "words-16",
+    input: texts,
+  });
+  const res = await app.request(path, init);
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.equal(body.object, "list");
+  assert.equal(body.model, "words-16");
+  const expected = await direct("words-16", texts);
+  assert.equal(body.data.length, 2);
+  body.data.forEach((d: { index: number; embedding: number[] }, i: number) => {
+    assert.equal(d.index, i);
+    assert.deepEqual(
+      Float32Array.from(d.embedding),
+      expected.data.subarray(i * 16, (i + 1) * 16),
+    );
+  });
+  // Word tokens: a, cat, sat, on, the, mat, . = 7; dogs, bark = 2.
+  assert.deepEqual(body.usage, { prompt_tokens: 9, total_tokens: 9 });
+  assert.match(
+    res.headers.get("x-sentemb-pipeline-hash") ?? "",
+    /^[0-9a-f]{12}$/,
+  );
+});
+
+Deno.test("a string input, base64 encoding and reduced dimensions", async () => {
+  const app = await testApp();
+  const full = await direct("words-16-l2", ["hello world"]);
+  const { path, init } = post("/v1/embeddings", {
+    model: "words-16-l2",
+    input: "hello world",
+    encoding_format: "base64",
+    dimensions: 4,
+  });
+  const res = await app.request(path, init);
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  const v = base64ToFloats(body.data[0].embedding);
+  assert.equal(v.length, 4);
+  // The first four components, renormalised because the pipeline ends in L2.
+  const head = full.data.subarray(0, 4);
+  const norm = Math.hypot(...head);
+  v.forEach((x, j) => assert.ok(Math.abs(x - head[j] / norm) < 1e-6));
+  const tooMany = post("/v1/embeddings", {
+    model: "words-16",
+    input: "x",
+    dimensions: 17,
+  });
+  await assertOpenAiError(
+    await app.request(tooMany.path, tooMany.init),
+    400,
+    "pipeline_not_servable",
+  );
+});
+
+Deno.test("POST /v1/similarity scores pairs and matrices by cosine", async () => {
+  const app = await testApp();
+  const s = ["a cat sat", "a cat sat on a mat", "stocks fell"];
+  const v = await direct("words-16", s);
+  const row = (i: number) => v.data.subarray(i * 16, (i + 1) * 16);
+  const m = post("/v1/similarity", { model: "words-16", sentences: s });
+  const matrix = (await (await app.request(m.path, m.init)).json()).matrix;
+  for (let i = 0; i < 3; i++) {
+    for (let j = 0; j < 3; j++) {
+      assert.ok(Math.abs(matrix[i][j] - cosine(row(i), row(j))) < 1e-9);
+    }
+  }
+  const p = post("/v1/similarity", {
+    model: "words-16",
+    pairs: [[s[0], s[1]], [s[0], s[2]]],
+  });
+  const pairs = await (await app.request(p.path, p.init)).json();
+  assert.deepEqual(pairs.data.map((d: { index: number }) => d.index), [0, 1]);
+  assert.ok(Math.abs(pairs.data[0].score - matrix[0][1]) < 1e-9);
+  assert.ok(Math.abs(pairs.data[1].score - matrix[0][2]) < 1e-9);
+  const bad = post("/v1/similarity", { model: "words-16", pairs: [["a"]] });
+  await assertOpenAiError(
+    await app.request(bad.path, bad.init),
+    400,
+    "invalid_request",
+  );
+});
+
+Deno.test("GET /v1/models lists servable pipelines with their hashes", async () => {
+  const app = await testApp();
+  const body = await (await app.request("/v1/models")).json();
+  const ids = body.data.map((m: { id: string }) => m.id);
+  assert.deepEqual(ids, ["words-16", "words-16-l2", "missing-vectors"]);
+  assert.ok(
+    body.data.every((m: { hash: string }) => /^[0-9a-f]{12}$/.test(m.hash)),
+  );
+});
+
+Deno.test("GET /healthz, /metrics and / answer", async () => {
+  const app = await testApp();
+  assert.deepEqual(await (await app.request("/healthz")).json(), {
+    status: "ok",
+  });
+  const { path, init } = post("/v1/embeddings", {
+    model: "words-16",
+    input: ["a b c"],
+  });
+  await app.request(path, init);
+  const metrics = await app.request("/metrics");
+  assert.match(metrics.headers.get("content-type") ?? "", /^text\/plain/);
+  const text = await metrics.text();
+  assert.match(
+    text,
+    /sentemb_http_requests_total\{route="\/v1\/embeddings",status="200"\} 1/,
+  );
+  assert.match(text, /sentemb_batch_size_inputs_count 1/);
+  assert.match(text, /sentemb_input_tokens_total\{pipeline="words-16"\} 3/);
+  const page = await app.request("/");
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /<textarea/);
+});
+
+Deno.test("every error class answers with its status in the OpenAI error shape", async () => {
+  const app = await testApp({
+    maxInputs: 3,
+    maxInputTokens: 5,
+    maxBodyBytes: 4096,
+  });
+  const cases: Array<[unknown, number, string]> = [
+    [{ model: "nope", input: "x" }, 404, "model_not_found"],
+    [{ model: "../../etc/passwd", input: "x" }, 400, "invalid_request"],
+    [{ model: "words-16", input: "" }, 400, "empty_input"],
+    [{ model: "words-16", input: [] }, 400, "empty_input"],
+    [
+      { model: "words-16", input: ["a", "b", "c", "d"] },
+      400,
+      "too_many_inputs",
+    ],
+    [
+      { model: "words-16", input: "one two three four five six" },
+      413,
+      "input_too_long",
+    ],
+    [{ model: "words-16", input: [["nested"]] }, 400, "invalid_request"],
+    [{ model: "words-16", input: 42 }, 400, "invalid_request"],
+    [{ model: "words-16", input: [1, 2, 3] }, 400, "invalid_request"],
+    [
+      { model: "words-16", input: "x", encoding_format: "int8" },
+      400,
+      "invalid_request",
+    ],
+    [{ input: "x" }, 400, "invalid_request"],
+    ["{not json", 400, "invalid_request"],
+    [{ model: "words-transductive", input: "x" }, 400, "pipeline_not_servable"],
+    [{ model: "missing-vectors", input: "x" }, 503, "model_unavailable"],
+    [{ model: "words-16", input: "x".repeat(5000) }, 413, "body_too_large"],
+  ];
+  for (const [body, status, code] of cases) {
+    const { path, init } = post("/v1/embeddings", body);
+    await assertOpenAiError(await app.request(path, init), status, code);
+  }
+  const invalidUtf8 = await app.request("/v1/embeddings", {
+    method: "POST",
+    body: Uint8Array.of(0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d),
+  });
+  await assertOpenAiError(invalidUtf8, 400, "invalid_request");
+  await assertOpenAiError(await app.request("/v2/nothing"), 404, "not_found");
+});
+
+Deno.test("over-long inputs are truncated when the server is set to truncate", async () => {
+  const app = await testApp({ maxInputTokens: 2, overLength: "truncate" });
+  const { path, init } = post("/v1/embeddings", {
+    model: "words-16",
+    input: "alpha beta gamma",
+  });
+  const res = await app.request(path, init);
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  const expected = await direct("words-16", ["alpha beta"]);
+  assert.deepEqual(Float32Array.from(body.data[0].embedding), expected.data);
+  // Usage reports what was sent, before truncation.
+  assert.equal(body.usage.prompt_tokens, 3);
+});
+
+Deno.test("a request past the time limit is a 504", async () => {
+  const app = await testApp({ timeoutMs: 0, maxWaitMs: 50 });
+  const { path, init } = post("/v1/embeddings", {
+    model: "words-16",
+    input: "slow",
+  });
+  await assertOpenAiError(await app.request(path, init), 504, "timeout");
+});

@@ -18,6 +18,7 @@ const STATUS: Record<string, [ContentfulStatusCode, string, string]> = {
   RequestTimeout: [504, "timeout_error", "timeout"],
   MissingModelFiles: [503, "server_error", "model_unavailable"],
   DataError: [503, "server_error", "data_unavailable"],
+  ArtifactError: [503, "server_error", "artifact_unavailable"],
   BadConfig: [500, "server_error", "bad_pipeline_config"],
 };
 

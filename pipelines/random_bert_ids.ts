@@ -25,12 +25,13 @@ export const randomBertIdsIdf: PipelineSpec = {
 export const randomBertIdsCorpusIdf: PipelineSpec = {
   name: "random-bert-ids-corpus-idf",
   description:
-    "Random 2048-d vectors of bert-base-uncased WordPiece ids, idf fitted on Wikipedia, special/punctuation/## pieces dropped",
+    "Random 2048-d vectors of bert-base-uncased WordPiece ids, idf fitted on Wikipedia+WikiText (shipped artifact), special/punctuation/## pieces dropped",
   tokenizer: { _tag: "pretrained", model: "bert-base-uncased" },
   encoder: { _tag: "random", dim: 2048, seed: 1 },
   pooling: "mean",
   weighting: { _tag: "idf", fitOn: "corpus" },
   filters: bertFilters,
+  artifact: "7df9e124c65c28e0",
 };
 
 /** The baseline every paper starts from: plain mean of random token vectors. */

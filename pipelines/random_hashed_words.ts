@@ -7,7 +7,7 @@ import type { PipelineSpec } from "../src/pipeline/spec.ts";
 export const randomHashedWords: PipelineSpec = {
   name: "random-hashed-words",
   description:
-    "Random 2048-d vectors of hashed words, corpus-idf mean, punctuation and 20 most frequent words dropped",
+    "Random 2048-d vectors of hashed words, idf and 20 most frequent words fitted on Wikipedia+WikiText (shipped artifact), punctuation dropped",
   tokenizer: { _tag: "words", lowercase: true },
   encoder: { _tag: "random", dim: 2048, seed: 1 },
   pooling: "mean",
@@ -18,4 +18,5 @@ export const randomHashedWords: PipelineSpec = {
     subwords: false,
     frequent: { count: 20, fitOn: "corpus" },
   },
+  artifact: "1b1b58d082fa9ef4",
 };

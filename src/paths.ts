@@ -11,6 +11,8 @@ export class Paths extends Context.Service<Paths, {
   readonly models: string;
   /** Root of the evaluation data (`sts/`, `wikipedia/`, ...). */
   readonly data: string;
+  /** Folder of shipped statistics artifacts (`<hash>.semb`). */
+  readonly artifacts: string;
   /** Whether a model id missing locally may be fetched from the Hugging Face hub. */
   readonly allowRemote: boolean;
 }>()("sentemb/Paths") {}
@@ -23,10 +25,14 @@ const sharedDefault = (name: string): string => {
   return existsSync(candidate) ? candidate : `./${name}`;
 };
 
-/** Reads `SENTEMB_MODELS`, `SENTEMB_DATA` and `SENTEMB_ALLOW_REMOTE` (`1` to allow the hub). */
+/**
+ * Reads `SENTEMB_MODELS`, `SENTEMB_DATA`, `SENTEMB_ARTIFACTS` (default: the
+ * project's `artifacts/`) and `SENTEMB_ALLOW_REMOTE` (`1` to allow the hub).
+ */
 export const pathsFromEnv = (): Paths["Service"] => ({
   models: Deno.env.get("SENTEMB_MODELS") ?? sharedDefault("models"),
   data: Deno.env.get("SENTEMB_DATA") ?? sharedDefault("data"),
+  artifacts: Deno.env.get("SENTEMB_ARTIFACTS") ?? `${projectRoot}artifacts`,
   allowRemote: Deno.env.get("SENTEMB_ALLOW_REMOTE") === "1",
 });
 

@@ -27,14 +27,19 @@ export const wikiSentences = (text: string): string[] => {
       afterDocTag = false;
       continue;
     }
-    for (const s of line.split(SENTENCE_END)) {
-      const sentence = s.trim();
-      // Section headings ("History.") and list stubs carry little text.
-      if (sentence.split(" ").length >= 4) out.push(sentence);
-    }
+    out.push(...splitSentences(line));
   }
   return out;
 };
+
+/**
+ * Splits a paragraph at sentence ends, keeping sentences of four words or
+ * more: section headings ("History.") and list stubs carry little text.
+ */
+export const splitSentences = (paragraph: string): string[] =>
+  paragraph.split(SENTENCE_END).map((s) => s.trim()).filter((s) =>
+    s.split(" ").length >= 4
+  );
 
 /**
  * The general-English corpus: sentences of the staged Wikipedia articles, in

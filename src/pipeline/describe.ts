@@ -40,7 +40,13 @@ export const requirementsOf = (spec: PipelineSpec): string => {
   if (spec.encoder._tag === "wordVectors") {
     needs.push(`word vectors ${spec.encoder.file}`);
   }
-  if (needsCorpus(spec)) needs.push("corpus (SENTEMB_DATA)");
+  if (needsCorpus(spec)) {
+    needs.push(
+      spec.artifact
+        ? `artifact ${spec.artifact} (shipped in artifacts/; no corpus)`
+        : "corpus (SENTEMB_DATA)",
+    );
+  }
   return needs.length === 0 ? "nothing (no model weights)" : needs.join(", ");
 };
 

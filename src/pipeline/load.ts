@@ -11,7 +11,9 @@ import {
   type TokenWeight,
   uniformWeight,
 } from "../aggregate/weighting.ts";
-import { loadWikipediaSentences } from "../corpus/wikipedia.ts";
+import { readStatisticsArtifact } from "../artifact/artifact_store.ts";
+import type { FittedStatistics } from "../artifact/fitted_statistics.ts";
+import { loadGeneralCorpus } from "../corpus/general_corpus.ts";
 import type { Embeddings } from "../embeddings.ts";
 import type { BadConfig, EmptyInput } from "../errors.ts";
 import { Paths } from "../paths.ts";
@@ -70,6 +72,13 @@ export interface LoadedPipeline {
   fit(
     input: ReadonlyArray<string>,
   ): Effect.Effect<Embedder, EmptyInput | BadConfig>;
+  /**
+   * What was fitted on the corpus at load (not read from an artifact), for
+   * `deno task fit` to ship; undefined when nothing was.
+   */
+  corpusStatistics():
+    | { readonly corpus: string; readonly fitted: FittedStatistics }
+    | undefined;
 }
 
 const loadTokenizer = (spec: PipelineSpec) =>
@@ -98,27 +107,64 @@ const weightFrom = (
     : uniformWeight;
 };
 
+/** Options of {@link loadPipeline}. */
+export interface LoadOptions {
+  /**
+   * Fit corpus statistics on these sentences instead of the shipped artifact
+   * or the default corpus (`deno task fit --corpus FILE`).
+   */
+  readonly corpus?: {
+    readonly label: string;
+    readonly sentences: ReadonlyArray<string>;
+  };
+}
+
+/** The spec an artifact is fitted for: the pipeline without its artifact. */
+export const withoutArtifact = (spec: PipelineSpec): PipelineSpec => {
+  const { artifact: _artifact, ...rest } = spec;
+  return rest;
+};
+
+const loadCorpus = Effect.fn("loadCorpus")(function* (spec: PipelineSpec) {
+  const paths = yield* Paths;
+  const limit = spec.corpusSentences ?? DEFAULT_CORPUS_SENTENCES;
+  const key = `${paths.data}|${limit}`;
+  const sentences = corpusCache.get(key) ??
+    (yield* loadGeneralCorpus(paths.data, limit));
+  corpusCache.set(key, sentences);
+  return { label: `wikipedia+wikitext:${sentences.length}`, sentences };
+});
+
 /** The tokenize → aggregate → post-process composition of a static pipeline. */
 export const loadPipeline = Effect.fn("loadPipeline")(
-  function* (spec: PipelineSpec) {
+  function* (spec: PipelineSpec, options: LoadOptions = {}) {
     const paths = yield* Paths;
     const tokenizer = yield* loadTokenizer(spec);
     const encoder = yield* loadEncoder(spec);
     const hash = pipelineHash(spec);
     const tokenize = (texts: ReadonlyArray<string>): Tokenized[] =>
       texts.map((t) => tokenizer.tokenize(t));
+    const transductive = statisticsOf(spec) === "transductive";
 
     let corpus: Tokenized[] = [];
+    let corpusLabel: string | undefined;
     let corpusStats: TokenStats | undefined;
-    if (needsCorpus(spec)) {
-      const limit = spec.corpusSentences ?? DEFAULT_CORPUS_SENTENCES;
-      const key = `${paths.data}|${limit}`;
-      const sentences = corpusCache.get(key) ??
-        (yield* loadWikipediaSentences(paths.data, limit));
-      corpusCache.set(key, sentences);
-      corpus = tokenize(sentences);
+    let shippedChain: ReadonlyArray<FittedStep> | undefined;
+    if (needsCorpus(spec) && spec.artifact && !options.corpus) {
+      const shipped = yield* readStatisticsArtifact(
+        paths.artifacts,
+        spec.artifact,
+        pipelineHash(withoutArtifact(spec)),
+      );
+      corpusStats = shipped.stats;
+      shippedChain = shipped.postprocess;
+    } else if (needsCorpus(spec)) {
+      const source = options.corpus ?? (yield* loadCorpus(spec));
+      corpusLabel = source.label;
+      corpus = tokenize(source.sentences);
       corpusStats = fitTokenStats(corpus);
     }
+    let corpusChain: ReadonlyArray<FittedStep> | undefined;
 
     const build = Effect.fn("buildEmbedder")(function* (
       inputStats: TokenStats | undefined,
@@ -137,11 +183,16 @@ export const loadPipeline = Effect.fn("loadPipeline")(
         keep: tokenFilter({ ...spec.filters, drop }),
         pooling: spec.pooling,
       };
-      let fitted: FittedStep[] = [];
+      let fitted: ReadonlyArray<FittedStep> = [];
       const post = spec.postprocess;
       if (post && post.steps.length > 0) {
-        const sample = post.fitOn === "corpus" ? corpus : inputTokens;
-        fitted = yield* fitChain(post.steps, aggregate(sample, agg));
+        if (post.fitOn === "corpus" && !transductive && shippedChain) {
+          fitted = shippedChain;
+        } else {
+          const sample = post.fitOn === "corpus" ? corpus : inputTokens;
+          fitted = yield* fitChain(post.steps, aggregate(sample, agg));
+          if (post.fitOn === "corpus" && !transductive) corpusChain = fitted;
+        }
       }
       const dim = fitted.length > 0
         ? outputDim(fitted[fitted.length - 1])
@@ -166,12 +217,19 @@ export const loadPipeline = Effect.fn("loadPipeline")(
       } satisfies Embedder;
     });
 
-    const transductive = statisticsOf(spec) === "transductive";
     // Corpus-fitted and statistic-free pipelines are fitted once, here.
     const fixed = transductive ? undefined : yield* build(undefined, []);
     return {
       spec,
       hash,
+      corpusStatistics: () =>
+        corpusLabel === undefined ? undefined : {
+          corpus: corpusLabel,
+          fitted: {
+            stats: corpusStats,
+            ...(corpusChain ? { postprocess: corpusChain } : {}),
+          },
+        },
       fit: (input) =>
         transductive
           ? validateInput(input).pipe(Effect.flatMap((valid) => {

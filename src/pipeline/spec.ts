@@ -16,7 +16,11 @@ const Name = Schema.String.check(Schema.isPattern(/^[a-z0-9][a-z0-9.-]*$/));
 
 export const TokenizerSpec = Schema.Union([
   /** Vocabulary-free words (no file needed); ids are hashes of the words. */
-  Schema.TaggedStruct("words", { lowercase: Schema.Boolean }),
+  Schema.TaggedStruct("words", {
+    lowercase: Schema.Boolean,
+    /** Reduce words to Porter stems ("playing" → "plai"). */
+    stem: Schema.optionalKey(Schema.Boolean),
+  }),
   /** The tokenizer of a model folder under SENTEMB_MODELS (or a hub id). */
   Schema.TaggedStruct("pretrained", { model: Schema.String }),
 ]);
@@ -68,9 +72,18 @@ export const PipelineSpec = Schema.Struct({
   weighting: WeightingSpec,
   filters: FilterSpec,
   postprocess: Schema.optionalKey(PostprocessSpec),
+  /**
+   * Content hash of the shipped artifact holding every corpus-fitted
+   * statistic (`artifacts/<hash>.semb`, made by `deno task fit`); with it the
+   * pipeline runs without the corpus.
+   */
+  artifact: Schema.optionalKey(
+    Schema.String.check(Schema.isPattern(/^[0-9a-f]{16}$/)),
+  ),
   /** How many corpus sentences corpus-fitted statistics use. */
   corpusSentences: Schema.optionalKey(PositiveInt),
 });
 export type PipelineSpec = typeof PipelineSpec.Type;
 
-export const DEFAULT_CORPUS_SENTENCES = 60_000;
+/** Enough for the whole staged corpus (about 83,000 sentences). */
+export const DEFAULT_CORPUS_SENTENCES = 200_000;

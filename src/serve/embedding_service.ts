@@ -6,6 +6,7 @@ import type {
   MissingModelFiles,
   UnknownPipeline,
 } from "../errors.ts";
+import type { ArtifactError } from "../artifact/artifact_error.ts";
 import type { DataError } from "../eval/data_error.ts";
 import type { Paths } from "../paths.ts";
 import {
@@ -45,6 +46,7 @@ export interface EmbedResult {
 }
 
 export type LoadFailure =
+  | ArtifactError
   | UnknownPipeline
   | BadConfig
   | MissingModelFiles

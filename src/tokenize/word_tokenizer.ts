@@ -1,3 +1,4 @@
+import { stemmer } from "stemmer";
 import { fnv1a } from "./fnv1a.ts";
 import type { Tokenized, Tokenizer } from "./tokenized.ts";
 
@@ -17,16 +18,32 @@ const TOKEN =
  * const t = wordTokenizer({ lowercase: true }).tokenize("A woman's hat, 3.5 cm.");
  * assert.deepEqual(t.tokens, ["a", "woman", "'s", "hat", ",", "3.5", "cm", "."]);
  * ```
+ *
+ * With `stem`, letter tokens are reduced to their Porter stems (via the
+ * maintained `stemmer` package); other tokens are kept as they are.
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { wordTokenizer } from "./word_tokenizer.ts";
+ * const t = wordTokenizer({ lowercase: true, stem: true }).tokenize("Dogs were playing.");
+ * assert.deepEqual(t.tokens, ["dog", "were", "plai", "."]);
+ * ```
  */
 export const wordTokenizer = (
-  options: { readonly lowercase: boolean },
+  options: { readonly lowercase: boolean; readonly stem?: boolean },
 ): Tokenizer => ({
-  name: options.lowercase ? "words (lowercased)" : "words",
+  name: (options.lowercase ? "words (lowercased)" : "words") +
+    (options.stem ? ", Porter stems" : ""),
   tokenize(text: string): Tokenized {
     const source = options.lowercase ? text.toLowerCase() : text;
-    const tokens = source.match(TOKEN) ?? [];
+    const words = source.match(TOKEN) ?? [];
+    // Stems let "plays"/"playing"/"played" share one vector: with static
+    // vectors, matching inflected forms is most of what STS rewards.
+    const tokens = options.stem ? words.map(stemWord) : words;
     const ids = new Uint32Array(tokens.length);
     for (let i = 0; i < tokens.length; i++) ids[i] = fnv1a(tokens[i]);
     return { tokens, ids, special: new Uint8Array(tokens.length) };
   },
 });
+
+const LETTERS = /^\p{L}+$/u;
+const stemWord = (w: string): string => LETTERS.test(w) ? stemmer(w) : w;

@@ -4,6 +4,8 @@ import {
   loadWikipediaSentences,
   wikiSentences,
 } from "../../src/corpus/wikipedia.ts";
+import { loadGeneralCorpus } from "../../src/corpus/general_corpus.ts";
+import { wikitextSentences } from "../../src/corpus/wikitext.ts";
 import { testPaths } from "../test_paths.ts";
 
 Deno.test("WikiExtractor pages lose tags and titles and split into sentences", () => {
@@ -38,4 +40,27 @@ Deno.test("a missing corpus folder is a DataError naming it", async () => {
   );
   assert.equal(e._tag, "DataError");
   assert.match(e.message, /nonexistent/);
+});
+
+Deno.test("WikiText loses headings and @x@ escapes, and splits into sentences", () => {
+  const text = [
+    " = Robert Boulter = \r",
+    " Boulter is an English film , television and theatre actor . He had a guest @-@ starring role in 2 @,@ 000 episodes . \r",
+    " = = Career = = \r",
+    " He spent 1 @.@ 5 years on stage in London . \r",
+  ].join("\n");
+  assert.deepEqual(wikitextSentences(text), [
+    "Boulter is an English film , television and theatre actor .",
+    "He had a guest-starring role in 2,000 episodes .",
+    "He spent 1.5 years on stage in London .",
+  ]);
+});
+
+Deno.test("the general corpus is Wikipedia first, then WikiText", async () => {
+  const all = await Effect.runPromise(loadGeneralCorpus(testPaths.data, 1e9));
+  const wiki = await Effect.runPromise(
+    loadWikipediaSentences(testPaths.data, 1e9),
+  );
+  assert.deepEqual(all.slice(0, wiki.length), wiki);
+  assert.ok(all.length > wiki.length + 5000, `${all.length} vs ${wiki.length}`);
 });

@@ -4,10 +4,11 @@
  * concurrent clients for a fixed time, and prints requests/s, latency
  * percentiles, errors and the server's peak RSS.
  */
+import { DEFAULT_PIPELINE } from "../pipelines/mod.ts";
 import { parseFlags } from "../src/cli/args.ts";
 
 const USAGE = `Usage: deno task load [--clients 64] [--seconds 30]
-       [--pipeline random-hashed-words] [--inputs 1] [--json]`;
+       [--pipeline ${DEFAULT_PIPELINE}] [--inputs 1] [--json]`;
 const flags = parseFlags(Deno.args, {
   clients: { type: "string" },
   seconds: { type: "string" },
@@ -23,7 +24,7 @@ if (flags.help) {
 const clients = Number(flags.clients ?? 64);
 const seconds = Number(flags.seconds ?? 30);
 const inputs = Number(flags.inputs ?? 1);
-const pipeline = flags.pipeline ?? "random-hashed-words";
+const pipeline = flags.pipeline ?? DEFAULT_PIPELINE;
 
 const SENTENCES = [
   "A man is playing a guitar on the street.",

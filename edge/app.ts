@@ -11,6 +11,7 @@ import {
 import { BodyTooLarge } from "../src/serve/serve_errors.ts";
 import { errorResponse } from "./errors.ts";
 import { PAGE_HTML } from "./page.ts";
+import { PAGE_JS } from "./page_bundle.generated.ts";
 import { readJson } from "./read_json.ts";
 
 type Service = EmbeddingService["Service"];
@@ -164,6 +165,35 @@ export const createApp = (service: Service): Hono => {
     }));
 
   app.get("/", (c) => c.html(PAGE_HTML));
+
+  app.get("/assets/page.js", (c) =>
+    c.body(PAGE_JS, 200, {
+      "content-type": "text/javascript; charset=utf-8",
+    }));
+
+  // What the page needs to embed in the browser: specs and artifact links.
+  app.get("/v1/portable", (c) =>
+    c.json({
+      object: "list",
+      data: service.portable.map((spec) => ({
+        id: spec.name,
+        spec,
+        artifact_url: spec.artifact ? `/artifacts/${spec.artifact}` : null,
+      })),
+    }));
+
+  app.get(
+    "/artifacts/:hash",
+    (c) =>
+      respond(
+        service.artifact(c.req.param("hash")),
+        (bytes) =>
+          c.body(bytes.slice().buffer, 200, {
+            "content-type": "application/octet-stream",
+            "cache-control": "public, max-age=31536000, immutable",
+          }),
+      ),
+  );
 
   app.notFound((c) =>
     c.json({

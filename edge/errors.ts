@@ -13,6 +13,7 @@ const STATUS: Record<string, [ContentfulStatusCode, string, string]> = {
   TooManyInputs: [400, "invalid_request_error", "too_many_inputs"],
   PipelineNotServable: [400, "invalid_request_error", "pipeline_not_servable"],
   UnknownPipeline: [404, "invalid_request_error", "model_not_found"],
+  UnknownArtifact: [404, "invalid_request_error", "artifact_not_found"],
   InputTooLong: [413, "invalid_request_error", "input_too_long"],
   BodyTooLarge: [413, "invalid_request_error", "body_too_large"],
   RequestTimeout: [504, "timeout_error", "timeout"],

@@ -1,6 +1,6 @@
 import { Effect } from "effect";
 import { ArtifactError } from "./artifact_error.ts";
-import { contentHash } from "./container.ts";
+import { contentHash } from "./content_hash.ts";
 import {
   type ArtifactMeta,
   decodeStatistics,

@@ -1,5 +1,3 @@
-import { createHash } from "node:crypto";
-
 /**
  * The artifact container: a small binary that any runtime can read without
  * a parser library. Layout: the 8-byte magic `SEMBART1`, a little-endian
@@ -112,7 +110,3 @@ export const decodeContainer = (bytes: Uint8Array): DecodedContainer => {
     },
   };
 };
-
-/** An artifact's name and version: 16 hex digits of SHA-256 over its bytes. */
-export const contentHash = (bytes: Uint8Array): string =>
-  createHash("sha256").update(bytes).digest("hex").slice(0, 16);

@@ -1,16 +1,5 @@
 import { Effect } from "effect";
-import { tokenFilter } from "../aggregate/token_filter.ts";
-import {
-  fitTokenStats,
-  mostFrequent,
-  type TokenStats,
-} from "../aggregate/token_stats.ts";
-import {
-  idfWeight,
-  sifWeight,
-  type TokenWeight,
-  uniformWeight,
-} from "../aggregate/weighting.ts";
+import { fitTokenStats, type TokenStats } from "../aggregate/token_stats.ts";
 import { readStatisticsArtifact } from "../artifact/artifact_store.ts";
 import type { FittedStatistics } from "../artifact/fitted_statistics.ts";
 import { loadGeneralCorpus } from "../corpus/general_corpus.ts";
@@ -31,13 +20,10 @@ import type { Tokenized, Tokenizer } from "../tokenize/tokenized.ts";
 import { truncateTokens } from "../tokenize/truncate.ts";
 import { wordTokenizer } from "../tokenize/word_tokenizer.ts";
 import { aggregate } from "./aggregate_stage.ts";
+import { makeAggregator } from "./aggregator.ts";
 import { needsCorpus, statisticsOf } from "./describe.ts";
 import { pipelineHash } from "./hash.ts";
-import {
-  DEFAULT_CORPUS_SENTENCES,
-  type FitSource,
-  type PipelineSpec,
-} from "./spec.ts";
+import { DEFAULT_CORPUS_SENTENCES, type PipelineSpec } from "./spec.ts";
 import { validateInput } from "./validate_input.ts";
 
 /** A pipeline ready to embed: every statistic fitted, every resource loaded. */
@@ -94,18 +80,6 @@ const loadEncoder = (spec: PipelineSpec) =>
 // Several pipelines loaded in one process (an eval grid, the edge) share the
 // corpus text instead of re-reading it.
 const corpusCache = new Map<string, string[]>();
-
-const weightFrom = (
-  spec: PipelineSpec,
-  stats: (s: FitSource) => TokenStats,
-): TokenWeight => {
-  const w = spec.weighting;
-  return w._tag === "idf"
-    ? idfWeight(stats(w.fitOn))
-    : w._tag === "sif"
-    ? sifWeight(stats(w.fitOn), w.a)
-    : uniformWeight;
-};
 
 /** Options of {@link loadPipeline}. */
 export interface LoadOptions {
@@ -170,19 +144,11 @@ export const loadPipeline = Effect.fn("loadPipeline")(
       inputStats: TokenStats | undefined,
       inputTokens: Tokenized[],
     ) {
-      const stats = (source: FitSource): TokenStats =>
-        (source === "corpus" ? corpusStats : inputStats)!;
-      const drop = new Set(spec.filters.stopwords ?? []);
-      if (spec.filters.frequent) {
-        const f = spec.filters.frequent;
-        for (const t of mostFrequent(stats(f.fitOn), f.count)) drop.add(t);
-      }
-      const agg = {
+      const agg = makeAggregator(
+        spec,
         encoder,
-        weight: weightFrom(spec, stats),
-        keep: tokenFilter({ ...spec.filters, drop }),
-        pooling: spec.pooling,
-      };
+        (source) => (source === "corpus" ? corpusStats : inputStats)!,
+      );
       let fitted: ReadonlyArray<FittedStep> = [];
       const post = spec.postprocess;
       if (post && post.steps.length > 0) {

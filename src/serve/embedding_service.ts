@@ -6,9 +6,11 @@ import type {
   MissingModelFiles,
   UnknownPipeline,
 } from "../errors.ts";
-import type { ArtifactError } from "../artifact/artifact_error.ts";
+import { ArtifactError } from "../artifact/artifact_error.ts";
+import { artifactPath } from "../artifact/artifact_store.ts";
+import { portabilityProblem } from "../pipeline/portable_embedder.ts";
 import type { DataError } from "../eval/data_error.ts";
-import type { Paths } from "../paths.ts";
+import { Paths } from "../paths.ts";
 import {
   reducibleDimensions,
   type Statistics,
@@ -27,6 +29,7 @@ import {
   PipelineNotServable,
   RequestTimeout,
   TooManyInputs,
+  UnknownArtifact,
 } from "./serve_errors.ts";
 
 /** A pipeline as `GET /v1/models` lists it. */
@@ -73,6 +76,12 @@ export class EmbeddingService extends Context.Service<EmbeddingService, {
     texts: ReadonlyArray<string>,
     options?: { readonly dimensions?: number },
   ): Effect.Effect<EmbedResult, EmbedFailure>;
+  /** Pipelines a client can run itself from their spec and artifact (the page). */
+  readonly portable: ReadonlyArray<PipelineSpec>;
+  /** A declared artifact's bytes; any other name is an ArtifactError. */
+  artifact(
+    hash: string,
+  ): Effect.Effect<Uint8Array, ArtifactError | UnknownArtifact>;
 }>()("sentemb/EmbeddingService") {}
 
 /**
@@ -259,11 +268,46 @@ export const makeEmbeddingService = Effect.fn("makeEmbeddingService")(
         }),
       );
 
+    const portable = registry.filter((spec) => !portabilityProblem(spec));
+    const declared = new Set(
+      registry.flatMap((s) => s.artifact ? [s.artifact] : []),
+    );
+    const artifacts = new Map<string, Uint8Array>();
+    const paths = Context.get(context, Paths);
+    // Only hashes a pipeline declares are ever read: a client's string never
+    // becomes a path.
+    const artifact = (
+      hash: string,
+    ): Effect.Effect<Uint8Array, ArtifactError | UnknownArtifact> =>
+      Effect.suspend((): Effect.Effect<
+        Uint8Array,
+        ArtifactError | UnknownArtifact
+      > => {
+        if (!declared.has(hash)) {
+          return Effect.fail(new UnknownArtifact({ artifact: hash }));
+        }
+        const cached = artifacts.get(hash);
+        if (cached) return Effect.succeed(cached);
+        return Effect.try({
+          try: () => {
+            const bytes = Deno.readFileSync(
+              artifactPath(paths.artifacts, hash),
+            );
+            artifacts.set(hash, bytes);
+            return bytes;
+          },
+          catch: () =>
+            new ArtifactError({ artifact: hash, reason: "not on this host" }),
+        });
+      });
+
     return {
       config,
       metrics,
       models,
       embed,
+      portable,
+      artifact,
     } satisfies EmbeddingService["Service"];
   },
 );

@@ -66,3 +66,12 @@ export class RequestTimeout extends Data.TaggedError("RequestTimeout")<{
     return `request did not complete within ${this.ms} ms`;
   }
 }
+
+/** An artifact name that no served pipeline declares. */
+export class UnknownArtifact extends Data.TaggedError("UnknownArtifact")<{
+  readonly artifact: string;
+}> {
+  override get message(): string {
+    return `no served pipeline declares artifact "${this.artifact}"`;
+  }
+}

@@ -6,8 +6,8 @@ import {
   readStatisticsArtifact,
   writeStatisticsArtifact,
 } from "../../src/artifact/artifact_store.ts";
+import { contentHash } from "../../src/artifact/content_hash.ts";
 import {
-  contentHash,
   decodeContainer,
   encodeContainer,
 } from "../../src/artifact/container.ts";

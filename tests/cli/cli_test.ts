@@ -61,7 +61,10 @@ Deno.test("pipelines --json lists name, hash, needs and statistics", async () =>
   );
   assert.equal(byName["random-stems-corpus-idf"].default, true);
   assert.equal(byName["random-stems-corpus-idf"].statistics, "corpus");
-  assert.match(byName["random-stems-corpus-idf"].needs, /artifact [0-9a-f]{16}/);
+  assert.match(
+    byName["random-stems-corpus-idf"].needs,
+    /artifact [0-9a-f]{16}/,
+  );
   assert.equal(byName["random-stems-idf"].statistics, "transductive");
   assert.equal(byName["random-bert-ids-idf"].statistics, "transductive");
   assert.equal(byName["random-bert-ids-mean"].statistics, "none");

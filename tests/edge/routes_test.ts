@@ -227,3 +227,52 @@ Deno.test("a request past the time limit is a 504", async () => {
   });
   await assertOpenAiError(await app.request(path, init), 504, "timeout");
 });
+
+Deno.test("the page's script, the portable specs and their artifacts are served", async () => {
+  const { createApp } = await import("../../edge/app.ts");
+  const { PIPELINES } = await import("../../pipelines/mod.ts");
+  const { makeEmbeddingService } = await import(
+    "../../src/serve/embedding_service.ts"
+  );
+  const service = await Effect.runPromise(
+    makeEmbeddingService(PIPELINES).pipe(Effect.provide(pathsLayer(testPaths))),
+  );
+  const app = createApp(service);
+  const js = await app.request("/assets/page.js");
+  assert.equal(js.status, 200);
+  assert.match(js.headers.get("content-type") ?? "", /javascript/);
+  const portable = (await (await app.request("/v1/portable")).json()).data;
+  const ids = portable.map((m: { id: string }) => m.id);
+  // Static pipelines with fixed statistics; never a tokenizer file or input fit.
+  assert.ok(ids.includes("random-stems-corpus-idf"));
+  assert.ok(!ids.includes("random-stems-idf"));
+  assert.ok(!ids.includes("random-bert-ids-corpus-idf"));
+  const m = portable.find((x: { id: string }) =>
+    x.id === "random-stems-corpus-idf"
+  );
+  const bytes = await app.request(m.artifact_url);
+  assert.equal(bytes.status, 200);
+  const disk = Deno.readFileSync(
+    `${testPaths.artifacts}/${m.spec.artifact}.semb`,
+  );
+  assert.deepEqual(new Uint8Array(await bytes.arrayBuffer()), disk);
+  await assertOpenAiError(
+    await app.request("/artifacts/0123456789abcdef"),
+    404,
+    "artifact_not_found",
+  );
+  await assertOpenAiError(
+    await app.request("/artifacts/..%2F..%2Fdeno.json"),
+    404,
+    "artifact_not_found",
+  );
+});
+
+Deno.test("the committed page bundle is built from the current sources", async () => {
+  const r = await new Deno.Command("deno", {
+    args: ["run", "-A", "edge/build_page.ts", "--check"],
+    cwd: new URL("../../", import.meta.url).pathname,
+    stderr: "piped",
+  }).output();
+  assert.ok(r.success, new TextDecoder().decode(r.stderr));
+});

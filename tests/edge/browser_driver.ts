@@ -1,0 +1,35 @@
+/**
+ * Drives the demo page in headless Chromium and prints what it rendered as
+ * JSON. Run by browser_page_test.ts in its own process: playwright reads
+ * /proc at load, which Deno grants only with --allow-all.
+ *
+ * Usage: deno run -A browser_driver.ts URL CHROMIUM MODEL SENTENCE...
+ */
+import { chromium } from "playwright-core";
+
+const [url, executablePath, model, ...sentences] = Deno.args;
+const browser = await chromium.launch({
+  executablePath,
+  args: ["--no-sandbox", "--headless=new"],
+});
+try {
+  const page = await browser.newPage();
+  const requested: string[] = [];
+  page.on("request", (r) => requested.push(new URL(r.url()).pathname));
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.waitForSelector("#go:not([disabled])", { timeout: 20_000 });
+  await page.fill("#sentences", sentences.join("\n"));
+  await page.selectOption("#model", model);
+  await page.click("#go");
+  await page.waitForSelector("body[data-ready='1']", { timeout: 20_000 });
+  const scores = await page.$$eval(
+    "#matrix td[data-score]",
+    (cells) => cells.map((c) => Number(c.getAttribute("data-score"))),
+  );
+  const status = await page.textContent("#status");
+  console.log(JSON.stringify({ scores, requested, errors, status }));
+} finally {
+  await browser.close();
+}

@@ -8,6 +8,7 @@ const OUT = new URL("./page_bundle.generated.ts", import.meta.url);
 const root = new URL("..", import.meta.url).pathname;
 
 const bundle = async (): Promise<string> => {
+  await Deno.mkdir(`${root}.cache`, { recursive: true });
   const tmp = await Deno.makeTempFile({ dir: `${root}.cache`, suffix: ".js" });
   try {
     // "deno" from PATH, as the test task's --allow-run=deno permits.

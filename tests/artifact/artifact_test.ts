@@ -84,6 +84,7 @@ Deno.test("statistics and a fitted chain survive a round trip exactly", async ()
 });
 
 Deno.test("a stored artifact is refused when missing, edited or for another version", async () => {
+  await Deno.mkdir(".cache", { recursive: true });
   const dir = await Deno.makeTempDir({ dir: ".cache" });
   try {
     const fitted = {

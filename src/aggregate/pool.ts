@@ -34,16 +34,22 @@ export const poolSentence = (
       const t = sentence.tokens[i];
       if (filtered && !keep(t, sentence.special[i] === 1)) continue;
       if (!filtered && sentence.special[i] === 1) continue;
-      if (!encoder.vector(sentence.ids[i], t, scratch)) continue;
+      const v = encoder.lookup
+        ? encoder.lookup(sentence.ids[i], t)
+        : encoder.vector(sentence.ids[i], t, scratch)
+        ? scratch
+        : undefined;
+      if (v === undefined) continue;
       used++;
+      const n = out.length;
       if (pooling === "max") {
-        for (let j = 0; j < out.length; j++) {
-          if (scratch[j] > out[j]) out[j] = scratch[j];
+        for (let j = 0; j < n; j++) {
+          if (v[j] > out[j]) out[j] = v[j];
         }
       } else {
         const w = weighted ? weight(t) : 1;
         sum += w;
-        for (let j = 0; j < out.length; j++) out[j] += w * scratch[j];
+        for (let j = 0; j < n; j++) out[j] += w * v[j];
       }
     }
     if (used === 0) {

@@ -49,18 +49,22 @@ export const randomEncoder = (
   options: { readonly dim: number; readonly seed: number },
 ): StaticEncoder => {
   const cache = new Map<number, Float32Array>();
+  const lookup = (id: number): Float32Array => {
+    let v = cache.get(id);
+    if (v === undefined) {
+      v = new Float32Array(options.dim);
+      randomVector(options.seed, id, v);
+      cache.set(id, v);
+    }
+    return v;
+  };
   return {
     name: `random(dim=${options.dim}, seed=${options.seed})`,
     dim: options.dim,
     vector(id, _token, out) {
-      let v = cache.get(id);
-      if (v === undefined) {
-        v = new Float32Array(options.dim);
-        randomVector(options.seed, id, v);
-        cache.set(id, v);
-      }
-      out.set(v);
+      out.set(lookup(id));
       return true;
     },
+    lookup,
   };
 };

@@ -90,4 +90,5 @@ export const wordVectorEncoder = (
     out.set(v);
     return true;
   },
+  lookup: (_id, token) => table.get(token) ?? table.get(token.toLowerCase()),
 });

@@ -30,20 +30,32 @@ const TOKEN =
  */
 export const wordTokenizer = (
   options: { readonly lowercase: boolean; readonly stem?: boolean },
-): Tokenizer => ({
-  name: (options.lowercase ? "words (lowercased)" : "words") +
-    (options.stem ? ", Porter stems" : ""),
-  tokenize(text: string): Tokenized {
-    const source = options.lowercase ? text.toLowerCase() : text;
-    const words = source.match(TOKEN) ?? [];
-    // Stems let "plays"/"playing"/"played" share one vector: with static
-    // vectors, matching inflected forms is most of what STS rewards.
-    const tokens = options.stem ? words.map(stemWord) : words;
-    const ids = new Uint32Array(tokens.length);
-    for (let i = 0; i < tokens.length; i++) ids[i] = fnv1a(tokens[i]);
-    return { tokens, ids, special: new Uint8Array(tokens.length) };
-  },
-});
+): Tokenizer => {
+  // Stemming is the tokenizer's cost; words repeat, so each is stemmed once.
+  const stems = new Map<string, string>();
+  const stemWord = (w: string): string => {
+    let s = stems.get(w);
+    if (s === undefined) {
+      s = LETTERS.test(w) ? stemmer(w) : w;
+      if (stems.size < STEM_CACHE_LIMIT) stems.set(w, s);
+    }
+    return s;
+  };
+  return {
+    name: (options.lowercase ? "words (lowercased)" : "words") +
+      (options.stem ? ", Porter stems" : ""),
+    tokenize(text: string): Tokenized {
+      const source = options.lowercase ? text.toLowerCase() : text;
+      const words = source.match(TOKEN) ?? [];
+      // Stems let "plays"/"playing"/"played" share one vector: with static
+      // vectors, matching inflected forms is most of what STS rewards.
+      const tokens = options.stem ? words.map(stemWord) : words;
+      const ids = new Uint32Array(tokens.length);
+      for (let i = 0; i < tokens.length; i++) ids[i] = fnv1a(tokens[i]);
+      return { tokens, ids, special: new Uint8Array(tokens.length) };
+    },
+  };
+};
 
 const LETTERS = /^\p{L}+$/u;
-const stemWord = (w: string): string => LETTERS.test(w) ? stemmer(w) : w;
+const STEM_CACHE_LIMIT = 200_000;

@@ -46,6 +46,8 @@ export {
   parseWordVectors,
 } from "./src/static/word_vectors.ts";
 export type { StaticEncoder } from "./src/static/static_encoder.ts";
+export * from "./src/forward/mod.ts";
+export * from "./src/onnx/mod.ts";
 export * from "./src/postprocess/mod.ts";
 export { evaluateSts, type StsReport } from "./src/eval/sts_eval.ts";
 export { pearson, rankAverageTies, spearman } from "./src/eval/correlation.ts";

@@ -1,0 +1,34 @@
+/** A tensor as both runtimes take it, before it becomes a runtime's own `Tensor`. */
+export interface FeedTensor {
+  readonly type: "int64" | "float32";
+  readonly data: BigInt64Array | Float32Array;
+  readonly dims: ReadonlyArray<number>;
+}
+
+/** A fetched float tensor. */
+export interface FetchedTensor {
+  readonly data: Float32Array;
+  readonly dims: ReadonlyArray<number>;
+}
+
+/** One loaded model on one runtime. */
+export interface BackendSession {
+  run(
+    feeds: Readonly<Record<string, FeedTensor>>,
+    fetches: ReadonlyArray<string>,
+  ): Promise<Record<string, FetchedTensor>>;
+  release(): Promise<void>;
+}
+
+export type BackendName = "native" | "wasm";
+
+/** An ONNX Runtime flavour: opens a model file into a session. */
+export interface Backend {
+  readonly name: BackendName;
+  open(path: string): Promise<BackendSession>;
+}
+
+export interface BackendOptions {
+  /** Intra-op threads (native) or WASM worker threads; the runtime's default when absent. */
+  readonly threads?: number;
+}

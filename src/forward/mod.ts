@@ -1,0 +1,18 @@
+/**
+ * The forward stage: every hidden state of a padded batch from an ONNX
+ * model, on onnxruntime-node or onnxruntime-web (WASM), behind one service.
+ * @module
+ */
+export type { BackendName, BackendOptions } from "./backend.ts";
+export { padBatch, type PaddedBatch, positionIds } from "./batch.ts";
+export { ForwardFailed } from "./errors.ts";
+export { type HiddenStates, layerView } from "./hidden_states.ts";
+export {
+  Forward,
+  forwardLayer,
+  type ForwardModel,
+  ForwardNative,
+  ForwardWasm,
+  type LoadError,
+  makeForward,
+} from "./service.ts";

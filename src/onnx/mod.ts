@@ -1,0 +1,39 @@
+/**
+ * ONNX graphs: random-weight fixtures shaped like real exports, their plain
+ * TypeScript reference forward, and the rewrite that exposes every hidden
+ * layer as a graph output.
+ * @module
+ */
+export {
+  buildFixture,
+  buildFixtureFromFile,
+  type Fixture,
+  fixtureModel,
+  type FixtureOptions,
+  type FixtureWeights,
+  fixtureWeights,
+} from "./fixture/build.ts";
+export {
+  type ArchConfig,
+  type BertConfig,
+  decodeArchConfig,
+  type Gpt2Config,
+  type LlamaConfig,
+  TINY_CONFIGS,
+} from "./fixture/config.ts";
+export type { NormForm } from "./fixture/emit.ts";
+export { quantizeDynamic } from "./fixture/quantize.ts";
+export { referenceForward } from "./fixture/reference/mod.ts";
+export { LayersNotFound, OnnxParseError } from "./rewrite/errors.ts";
+export {
+  exposeHiddenStates,
+  findLayers,
+  HIDDEN_STATE_PREFIX,
+} from "./rewrite/expose.ts";
+export type { FinalState, LayerMap, Tap } from "./rewrite/layer_map.ts";
+export {
+  type InputSpec,
+  rewriteModelFile,
+  type RewrittenModel,
+} from "./rewrite/rewrite_file.ts";
+export { decodeModel, encodeModel } from "./proto.ts";

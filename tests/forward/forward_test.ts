@@ -1,0 +1,116 @@
+import assert from "node:assert/strict";
+import { Effect, Exit } from "effect";
+import { layerView } from "../../src/forward/hidden_states.ts";
+import { Forward, forwardLayer } from "../../src/forward/service.ts";
+import { fixtureWeights } from "../../src/onnx/fixture/build.ts";
+import { referenceForward } from "../../src/onnx/fixture/reference/mod.ts";
+import {
+  batchFor,
+  CASES,
+  maxAbsDiff,
+  SEED,
+  tinyFixture,
+} from "../onnx/_cases.ts";
+
+// onnxruntime keeps its thread pools (native) and wasm instance alive across
+// tests by design, which the sanitizers would report as leaks.
+const opts = { sanitizeOps: false, sanitizeResources: false };
+
+const statesOn = (backend: "native" | "wasm", path: string, arch: string) =>
+  Effect.runPromise(
+    Effect.scoped(Effect.gen(function* () {
+      const forward = yield* Forward;
+      const model = yield* forward.load(path);
+      return yield* model.run(batchFor(arch));
+    })).pipe(Effect.provide(forwardLayer(backend))),
+  );
+
+for (const c of CASES) {
+  Deno.test({
+    name:
+      `forward of ${c.label}: native and WASM agree with each other and the reference`,
+    ...opts,
+    fn: async () => {
+      const fixture = await tinyFixture(c.arch, c.norm);
+      const native = await statesOn("native", fixture.modelPath, c.arch);
+      const wasm = await statesOn("wasm", fixture.modelPath, c.arch);
+      const b = batchFor(c.arch);
+      assert.deepEqual([native.count, native.batch, native.seq, native.dim], [
+        3,
+        2,
+        6,
+        32,
+      ]);
+      assert.deepEqual([...native.mask], [...b.mask]);
+      const diff = maxAbsDiff(native.data, wasm.data);
+      assert.ok(diff <= 1e-4, `native vs wasm: ${diff}`);
+      const ref = referenceForward(fixtureWeights(fixture.config, SEED), b);
+      assert.ok(maxAbsDiff(native.data, ref.data) <= 1e-4);
+      assert.ok(maxAbsDiff(wasm.data, ref.data) <= 1e-4);
+    },
+  });
+}
+
+Deno.test({
+  name: "a model's session is created once and reused",
+  ...opts,
+  fn: async () => {
+    const fixture = await tinyFixture("bert", "op");
+    const [a, b, states] = await Effect.runPromise(
+      Effect.scoped(Effect.gen(function* () {
+        const forward = yield* Forward;
+        const a = yield* forward.load(fixture.modelPath);
+        const b = yield* forward.load(fixture.modelPath);
+        return [a, b, yield* b.run(batchFor("bert"))] as const;
+      })).pipe(Effect.provide(forwardLayer("native"))),
+    );
+    assert.equal(a, b);
+    assert.equal(layerView(states, 2).length, 2 * 6 * 32);
+    assert.throws(() => layerView(states, 3), RangeError);
+  },
+});
+
+Deno.test({
+  name: "a missing model file fails with MissingModelFiles naming the path",
+  ...opts,
+  fn: async () => {
+    for (const backend of ["native", "wasm"] as const) {
+      const exit = await Effect.runPromiseExit(
+        Effect.scoped(Effect.gen(function* () {
+          return yield* (yield* Forward).load(
+            "/absent/bert-base-uncased/onnx/model.onnx",
+          );
+        })).pipe(Effect.provide(forwardLayer(backend))),
+      );
+      assert.ok(Exit.isFailure(exit));
+      assert.match(
+        String(exit.cause),
+        /MissingModelFiles[\s\S]*\/absent\/bert-base-uncased\/onnx\/model\.onnx/,
+      );
+    }
+  },
+});
+
+Deno.test({
+  name: "a batch whose arrays do not match its shape is a ForwardFailed error",
+  ...opts,
+  fn: async () => {
+    const fixture = await tinyFixture("gpt2", "op");
+    const exit = await Effect.runPromiseExit(
+      Effect.scoped(Effect.gen(function* () {
+        const model = yield* (yield* Forward).load(fixture.modelPath);
+        return yield* model.run({
+          batch: 2,
+          seq: 3,
+          ids: new Int32Array(5),
+          mask: new Uint8Array(6),
+        });
+      })).pipe(Effect.provide(forwardLayer("native"))),
+    );
+    assert.ok(Exit.isFailure(exit));
+    assert.match(
+      String(exit.cause),
+      /ForwardFailed[\s\S]*ids\/mask length 5\/6 do not match 2 x 3/,
+    );
+  },
+});

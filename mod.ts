@@ -5,10 +5,10 @@
  * ```ts
  * import assert from "node:assert/strict";
  * import { Effect } from "effect";
- * import { embedWith, PIPELINES, PathsFromEnv } from "./mod.ts";
+ * import { embedWith, PIPELINES, ServicesFromEnv } from "./mod.ts";
  * const vectors = await Effect.runPromise(
  *   embedWith(PIPELINES, "random-hashed-words", ["A man plays a guitar."]).pipe(
- *     Effect.provide(PathsFromEnv),
+ *     Effect.provide(ServicesFromEnv),
  *   ),
  * );
  * assert.equal(vectors.rows, 1);
@@ -23,6 +23,11 @@ export { DEFAULT_PIPELINE, PIPELINES } from "./pipelines/mod.ts";
 export * from "./src/embeddings.ts";
 export * from "./src/errors.ts";
 export { Paths, PathsFromEnv, pathsFromEnv, pathsLayer } from "./src/paths.ts";
+export {
+  type Services,
+  ServicesFromEnv,
+  servicesLayer,
+} from "./src/services.ts";
 export * from "./src/pipeline/spec.ts";
 export { pipelineHash } from "./src/pipeline/hash.ts";
 export {

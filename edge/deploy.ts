@@ -5,12 +5,16 @@
  */
 import { Effect } from "effect";
 import { PIPELINES } from "../pipelines/mod.ts";
-import { PathsFromEnv } from "../src/paths.ts";
+import { pathsFromEnv } from "../src/paths.ts";
+import { servicesLayer } from "../src/services.ts";
 import { makeEmbeddingService } from "../src/serve/embedding_service.ts";
 import { createApp } from "./app.ts";
 
 const app = Effect.runPromise(
-  makeEmbeddingService(PIPELINES).pipe(Effect.provide(PathsFromEnv)),
+  makeEmbeddingService(PIPELINES).pipe(
+    // The edge has no native addon: transformers run on onnxruntime-web.
+    Effect.provide(servicesLayer(pathsFromEnv(), "wasm")),
+  ),
 ).then(createApp);
 
 export default {

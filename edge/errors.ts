@@ -21,6 +21,9 @@ const STATUS: Record<string, [ContentfulStatusCode, string, string]> = {
   DataError: [503, "server_error", "data_unavailable"],
   ArtifactError: [503, "server_error", "artifact_unavailable"],
   BadConfig: [500, "server_error", "bad_pipeline_config"],
+  ForwardFailed: [500, "server_error", "forward_failed"],
+  OnnxParseError: [503, "server_error", "model_unavailable"],
+  LayersNotFound: [503, "server_error", "model_unavailable"],
 };
 
 /** Maps a failure to its status and OpenAI-shaped body; unknown ones are 500s. */

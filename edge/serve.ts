@@ -1,7 +1,8 @@
 import { Effect } from "effect";
 import { PIPELINES } from "../pipelines/mod.ts";
 import { parseFlags } from "../src/cli/args.ts";
-import { PathsFromEnv } from "../src/paths.ts";
+import { pathsFromEnv } from "../src/paths.ts";
+import { servicesLayer } from "../src/services.ts";
 import { makeEmbeddingService } from "../src/serve/embedding_service.ts";
 import {
   DEFAULT_SERVE_CONFIG,
@@ -11,6 +12,7 @@ import { createApp } from "./app.ts";
 
 const USAGE = `Usage: deno task serve [--port 8787] [--host 127.0.0.1]
        [--no-batching] [--max-wait-ms 2] [--over-length reject|truncate]
+       [--backend native|wasm]
 
 Serves every non-transductive pipeline over an OpenAI-compatible API:
 POST /v1/embeddings, POST /v1/similarity, GET /v1/models, GET /healthz,
@@ -22,6 +24,7 @@ const flags = parseFlags(Deno.args, {
   "no-batching": { type: "boolean" },
   "max-wait-ms": { type: "string" },
   "over-length": { type: "string" },
+  backend: { type: "string" },
   help: { type: "boolean" },
 }, USAGE);
 if (flags.help) {
@@ -45,6 +48,11 @@ if (overLength !== "reject" && overLength !== "truncate") {
   );
   Deno.exit(2);
 }
+const backend = flags.backend ?? "native";
+if (backend !== "native" && backend !== "wasm") {
+  console.error(`--backend must be native or wasm, got "${backend}"`);
+  Deno.exit(2);
+}
 const config: ServeConfig = {
   ...DEFAULT_SERVE_CONFIG,
   batching: !flags["no-batching"],
@@ -56,7 +64,9 @@ const config: ServeConfig = {
   overLength,
 };
 const service = await Effect.runPromise(
-  makeEmbeddingService(PIPELINES, config).pipe(Effect.provide(PathsFromEnv)),
+  makeEmbeddingService(PIPELINES, config).pipe(
+    Effect.provide(servicesLayer(pathsFromEnv(), backend)),
+  ),
 );
 const app = createApp(service);
 Deno.serve({

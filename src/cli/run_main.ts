@@ -1,13 +1,13 @@
 import { Cause, Effect, Exit, type Layer } from "effect";
-import { type Paths, PathsFromEnv } from "../paths.ts";
+import { type Services, ServicesFromEnv } from "../services.ts";
 
 /**
  * Runs a CLI program: typed failures print their message and exit 1; a
  * defect (a bug) prints its full cause and exits 70.
  */
 export const runMain = async <A, E>(
-  program: Effect.Effect<A, E, Paths>,
-  layer: Layer.Layer<Paths> = PathsFromEnv,
+  program: Effect.Effect<A, E, Services>,
+  layer: Layer.Layer<Services> = ServicesFromEnv,
 ): Promise<void> => {
   const exit = await Effect.runPromiseExit(Effect.provide(program, layer));
   if (Exit.isSuccess(exit)) return;

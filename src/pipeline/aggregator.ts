@@ -35,6 +35,7 @@ export const makeAggregator = (
     encoder,
     weight,
     keep: tokenFilter({ ...spec.filters, drop }),
-    pooling: spec.pooling,
+    // Static encoders pool by mean or max only; load checks it first.
+    pooling: spec.pooling === "max" ? "max" : "mean",
   };
 };

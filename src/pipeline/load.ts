@@ -4,7 +4,10 @@ import { readStatisticsArtifact } from "../artifact/artifact_store.ts";
 import type { FittedStatistics } from "../artifact/fitted_statistics.ts";
 import { loadGeneralCorpus } from "../corpus/general_corpus.ts";
 import type { Embeddings } from "../embeddings.ts";
-import type { BadConfig, EmptyInput } from "../errors.ts";
+import { BadConfig, type EmptyInput } from "../errors.ts";
+import type { ForwardFailed } from "../forward/errors.ts";
+import { wrapSentence } from "../prompt/wrap.ts";
+import { loadInputEmbeddings } from "../static/input_embeddings.ts";
 import { Paths } from "../paths.ts";
 import {
   applyChain,
@@ -20,10 +23,16 @@ import type { Tokenized, Tokenizer } from "../tokenize/tokenized.ts";
 import { truncateTokens } from "../tokenize/truncate.ts";
 import { wordTokenizer } from "../tokenize/word_tokenizer.ts";
 import { aggregate } from "./aggregate_stage.ts";
+import { contextualAggregator } from "./contextual_aggregator.ts";
+import { loadTransformerStage } from "./transformer_stage.ts";
 import { makeAggregator } from "./aggregator.ts";
 import { needsCorpus, statisticsOf } from "./describe.ts";
 import { pipelineHash } from "./hash.ts";
-import { DEFAULT_CORPUS_SENTENCES, type PipelineSpec } from "./spec.ts";
+import {
+  DEFAULT_CORPUS_SENTENCES,
+  type FitSource,
+  type PipelineSpec,
+} from "./spec.ts";
 import { validateInput } from "./validate_input.ts";
 
 /** A pipeline ready to embed: every statistic fitted, every resource loaded. */
@@ -38,10 +47,13 @@ export interface Embedder {
   embed(
     texts: ReadonlyArray<string>,
     options?: EmbedOptions,
-  ): Effect.Effect<Embeddings, EmptyInput>;
+  ): Effect.Effect<Embeddings, EmbedError>;
   /** Tokens per sentence as this pipeline's tokenizer counts them (usage, limits). */
   countTokens(texts: ReadonlyArray<string>): Int32Array;
 }
+
+/** Embedding fails on empty input, or when a transformer run fails. */
+export type EmbedError = EmptyInput | ForwardFailed | BadConfig;
 
 export interface EmbedOptions {
   readonly maxTokens?: number;
@@ -57,7 +69,7 @@ export interface LoadedPipeline {
   readonly hash: string;
   fit(
     input: ReadonlyArray<string>,
-  ): Effect.Effect<Embedder, EmptyInput | BadConfig>;
+  ): Effect.Effect<Embedder, EmbedError>;
   /**
    * What was fitted on the corpus at load (not read from an artifact), for
    * `deno task fit` to ship; undefined when nothing was.
@@ -72,10 +84,38 @@ const loadTokenizer = (spec: PipelineSpec) =>
     ? Effect.succeed<Tokenizer>(wordTokenizer(spec.tokenizer))
     : loadPretrainedTokenizer(spec.tokenizer.model);
 
-const loadEncoder = (spec: PipelineSpec) =>
+const staticEncoder = (spec: PipelineSpec) =>
   spec.encoder._tag === "random"
     ? Effect.succeed<StaticEncoder>(randomEncoder(spec.encoder))
-    : loadWordVectors(spec.encoder.file);
+    : spec.encoder._tag === "wordVectors"
+    ? loadWordVectors(spec.encoder.file)
+    : spec.encoder._tag === "inputEmbeddings"
+    ? loadInputEmbeddings(spec.encoder.model, spec.encoder.file)
+    : Effect.fail(
+      new BadConfig({
+        subject: `pipeline "${spec.name}"`,
+        reason: "a transformer is not a static encoder",
+      }),
+    );
+
+const STATIC_POOLINGS = new Set(["mean", "max"]);
+
+/** Checks what the schema alone cannot: combinations that make no sense. */
+const checkSpec = (spec: PipelineSpec): BadConfig | undefined => {
+  const fail = (reason: string) =>
+    new BadConfig({ subject: `pipeline "${spec.name}"`, reason });
+  const transformer = spec.encoder._tag === "transformer";
+  if (!transformer && !STATIC_POOLINGS.has(spec.pooling)) {
+    return fail(`pooling "${spec.pooling}" needs a transformer encoder`);
+  }
+  if (transformer && spec.tokenizer._tag !== "pretrained") {
+    return fail("a transformer needs its own (pretrained) tokenizer");
+  }
+  if (spec.pooling === "mask" && !spec.prompt?.template.includes("[MASK]")) {
+    return fail('pooling "mask" needs a prompt template with [MASK]');
+  }
+  return undefined;
+};
 
 // Several pipelines loaded in one process (an eval grid, the edge) share the
 // corpus text instead of re-reading it.
@@ -113,11 +153,22 @@ const loadCorpus = Effect.fn("loadCorpus")(function* (spec: PipelineSpec) {
 export const loadPipeline = Effect.fn("loadPipeline")(
   function* (spec: PipelineSpec, options: LoadOptions = {}) {
     const paths = yield* Paths;
+    const invalid = checkSpec(spec);
+    if (invalid) return yield* invalid;
     const tokenizer = yield* loadTokenizer(spec);
-    const encoder = yield* loadEncoder(spec);
+    const stage = spec.encoder._tag === "transformer"
+      ? yield* loadTransformerStage(spec.encoder, tokenizer)
+      : undefined;
+    const encoder = stage ? undefined : yield* staticEncoder(spec);
     const hash = pipelineHash(spec);
+    const tokenizeOne = (text: string): Tokenized => {
+      const t = tokenizer.tokenize(
+        spec.prompt ? wrapSentence(text, spec.prompt) : text,
+      );
+      return stage ? truncateTokens(t, stage.maxTokens) : t;
+    };
     const tokenize = (texts: ReadonlyArray<string>): Tokenized[] =>
-      texts.map((t) => tokenizer.tokenize(t));
+      texts.map(tokenizeOne);
     const transductive = statisticsOf(spec) === "transductive";
 
     let corpus: Tokenized[] = [];
@@ -144,11 +195,18 @@ export const loadPipeline = Effect.fn("loadPipeline")(
       inputStats: TokenStats | undefined,
       inputTokens: Tokenized[],
     ) {
-      const agg = makeAggregator(
-        spec,
-        encoder,
-        (source) => (source === "corpus" ? corpusStats : inputStats)!,
-      );
+      const stats = (source: FitSource) =>
+        (source === "corpus" ? corpusStats : inputStats)!;
+      // One pooling step for both kinds: static lookups, or a transformer run.
+      const poolTokens: (
+        tokens: ReadonlyArray<Tokenized>,
+      ) => Effect.Effect<Embeddings, ForwardFailed | BadConfig> = stage
+        ? ((agg) => (tokens) => stage.pool(tokens, agg))(
+          contextualAggregator(spec, stats),
+        )
+        : ((agg) => (tokens) => Effect.succeed(aggregate(tokens, agg)))(
+          makeAggregator(spec, encoder!, stats),
+        );
       let fitted: ReadonlyArray<FittedStep> = [];
       const post = spec.postprocess;
       if (post && post.steps.length > 0) {
@@ -156,27 +214,31 @@ export const loadPipeline = Effect.fn("loadPipeline")(
           fitted = shippedChain;
         } else {
           const sample = post.fitOn === "corpus" ? corpus : inputTokens;
-          fitted = yield* fitChain(post.steps, aggregate(sample, agg));
+          fitted = yield* fitChain(post.steps, yield* poolTokens(sample));
           if (post.fitOn === "corpus" && !transductive) corpusChain = fitted;
         }
       }
       const dim = fitted.length > 0
         ? outputDim(fitted[fitted.length - 1])
-        : encoder.dim;
+        : stage
+        ? stage.dim
+        : encoder!.dim;
       return {
         spec,
         hash,
         dim,
         embed: (texts: ReadonlyArray<string>, options?: EmbedOptions) =>
           validateInput(texts).pipe(
-            Effect.map((valid) => {
+            Effect.flatMap((valid) => {
               const max = options?.maxTokens;
               const tokens = max === undefined
                 ? tokenize(valid)
                 : tokenize(valid).map((t) => truncateTokens(t, max));
-              const pooled = aggregate(tokens, agg);
-              return fitted.length > 0 ? applyChain(fitted, pooled) : pooled;
+              return poolTokens(tokens);
             }),
+            Effect.map((pooled) =>
+              fitted.length > 0 ? applyChain(fitted, pooled) : pooled
+            ),
           ),
         countTokens: (texts: ReadonlyArray<string>) =>
           Int32Array.from(texts, (t) => tokenizer.tokenize(t).tokens.length),

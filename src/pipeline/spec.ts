@@ -1,5 +1,6 @@
 import { Schema } from "effect";
 import { PostprocessStep } from "../postprocess/mod.ts";
+import { PromptSpec } from "../prompt/prompt_spec.ts";
 
 /**
  * Where a fitted statistic comes from: `corpus` = the general English text
@@ -26,11 +27,50 @@ export const TokenizerSpec = Schema.Union([
 ]);
 export type TokenizerSpec = typeof TokenizerSpec.Type;
 
+/**
+ * Which hidden states a transformer pipeline reads (state 0 = embedding
+ * output, L = last): one or an average of several, or a weighted mix.
+ */
+export const LayerSelection = Schema.Union([
+  Schema.TaggedStruct("last", {}),
+  /** The average of state `first` (default 1, the first layer's output) and L. */
+  Schema.TaggedStruct("firstLast", {
+    first: Schema.optionalKey(NonNegativeInt),
+  }),
+  /** The average of the listed states; negative indices count from L (−1 = L). */
+  Schema.TaggedStruct("layers", {
+    indices: Schema.Array(Schema.Int).check(Schema.isMinLength(1)),
+  }),
+  /** Σ wᵢ·stateᵢ / Σ wᵢ over states 0…L, one weight per state. */
+  Schema.TaggedStruct("mix", {
+    weights: Schema.Array(Schema.Number.check(Schema.isGreaterThanOrEqualTo(0)))
+      .check(Schema.isMinLength(1)),
+  }),
+]);
+export type LayerSelection = typeof LayerSelection.Type;
+
 export const EncoderSpec = Schema.Union([
   /** Seeded random vectors keyed by token id (or hashed word). */
   Schema.TaggedStruct("random", { dim: PositiveInt, seed: NonNegativeInt }),
   /** A word2vec/GloVe text file, relative to SENTEMB_MODELS. */
   Schema.TaggedStruct("wordVectors", { file: Schema.String }),
+  /** The input embedding table of a model's ONNX graph, as static vectors. */
+  Schema.TaggedStruct("inputEmbeddings", {
+    model: Schema.String,
+    file: Schema.optionalKey(Schema.String),
+  }),
+  /**
+   * A transformer run on the sentence (every hidden state exposed by graph
+   * rewriting): `model` is a folder under SENTEMB_MODELS with
+   * `onnx/model.onnx` (or `file`), its tokenizer beside it.
+   */
+  Schema.TaggedStruct("transformer", {
+    model: Schema.String,
+    file: Schema.optionalKey(Schema.String),
+    layers: LayerSelection,
+    /** Longest input in tokens; longer ones are truncated (default 512). */
+    maxTokens: Schema.optionalKey(PositiveInt),
+  }),
 ]);
 export type EncoderSpec = typeof EncoderSpec.Type;
 
@@ -68,7 +108,28 @@ export const PipelineSpec = Schema.Struct({
   description: Schema.String,
   tokenizer: TokenizerSpec,
   encoder: EncoderSpec,
-  pooling: Schema.Literals(["mean", "max"]),
+  /**
+   * `mean`/`max` over kept tokens (any encoder); for transformers also `cls`
+   * (first real token), `last` (last real token, read from the attention
+   * mask), `mask` (the prompt's [MASK] position) and `meanSqrtLen`
+   * (sentence-transformers' mean_sqrt_len_tokens).
+   */
+  pooling: Schema.Literals([
+    "mean",
+    "max",
+    "cls",
+    "last",
+    "mask",
+    "meanSqrtLen",
+  ]),
+  /** A prompt template the sentence is wrapped in before tokenization. */
+  prompt: Schema.optionalKey(PromptSpec),
+  /**
+   * Honour the transformer folder's sentence-transformers modules
+   * (`modules.json`: Pooling flags, Dense, Normalize) after the pooling
+   * above; `deno task pipelines` shows what the folder declares.
+   */
+  sentenceTransformers: Schema.optionalKey(Schema.Boolean),
   weighting: WeightingSpec,
   filters: FilterSpec,
   postprocess: Schema.optionalKey(PostprocessSpec),

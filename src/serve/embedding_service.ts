@@ -9,15 +9,22 @@ import type {
 import { ArtifactError } from "../artifact/artifact_error.ts";
 import { artifactPath } from "../artifact/artifact_store.ts";
 import { portabilityProblem } from "../pipeline/portable_embedder.ts";
+import type { ForwardFailed } from "../forward/errors.ts";
+import type { LoadError } from "../forward/service.ts";
 import type { DataError } from "../eval/data_error.ts";
 import { Paths } from "../paths.ts";
+import type { Services } from "../services.ts";
 import {
   reducibleDimensions,
   type Statistics,
   statisticsOf,
 } from "../pipeline/describe.ts";
 import { pipelineHash } from "../pipeline/hash.ts";
-import { type Embedder, loadPipeline } from "../pipeline/load.ts";
+import {
+  type Embedder,
+  type EmbedError,
+  loadPipeline,
+} from "../pipeline/load.ts";
 import { findPipeline } from "../pipeline/registry.ts";
 import type { PipelineSpec } from "../pipeline/spec.ts";
 import { validateInput } from "../pipeline/validate_input.ts";
@@ -49,6 +56,8 @@ export interface EmbedResult {
 }
 
 export type LoadFailure =
+  | LoadError
+  | ForwardFailed
   | ArtifactError
   | UnknownPipeline
   | BadConfig
@@ -58,6 +67,7 @@ export type LoadFailure =
 
 export type EmbedFailure =
   | LoadFailure
+  | EmbedError
   | PipelineNotServable
   | TooManyInputs
   | InputTooLong
@@ -113,7 +123,7 @@ export const makeEmbeddingService = Effect.fn("makeEmbeddingService")(
     registry: ReadonlyArray<PipelineSpec>,
     config: ServeConfig = DEFAULT_SERVE_CONFIG,
   ) {
-    const context = yield* Effect.context<Paths>();
+    const context = yield* Effect.context<Services>();
     const metrics = new ServerMetrics();
     const models: ModelInfo[] = registry.filter(servable).map((spec) => ({
       id: spec.name,
@@ -249,7 +259,11 @@ export const makeEmbeddingService = Effect.fn("makeEmbeddingService")(
             });
           }
         }
-        let vectors = yield* Effect.promise(() => served.submit(valid));
+        let vectors = yield* Effect.tryPromise({
+          try: () => served.submit(valid),
+          // The batch ran the embedder's Effect; its typed failure comes back.
+          catch: (e) => e as EmbedError,
+        });
         if (dims !== undefined && dims < vectors.dim) {
           const steps = spec.postprocess?.steps ?? [];
           vectors = truncateDims(
@@ -316,7 +330,7 @@ export const makeEmbeddingService = Effect.fn("makeEmbeddingService")(
 export const embeddingServiceLayer = (
   registry: ReadonlyArray<PipelineSpec>,
   config?: Partial<ServeConfig>,
-): Layer.Layer<EmbeddingService, never, Paths> =>
+): Layer.Layer<EmbeddingService, never, Services> =>
   Layer.effect(
     EmbeddingService,
     makeEmbeddingService(registry, { ...DEFAULT_SERVE_CONFIG, ...config }),

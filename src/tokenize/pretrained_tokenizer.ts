@@ -66,8 +66,14 @@ export const fromTransformersTokenizer = (
   const byId = new Array<string>(size);
   for (const [token, id] of vocab) byId[id] = token;
   const specialIds = new Set(tokenizer.all_special_ids);
+  const t = tokenizer as unknown as {
+    pad_token_id?: number | null;
+    mask_token_id?: number | null;
+  };
   return {
     name,
+    padId: t.pad_token_id ?? undefined,
+    maskId: t.mask_token_id ?? undefined,
     tokenize(text: string): Tokenized {
       const encoded = tokenizer.encode(text);
       const ids = Uint32Array.from(encoded);

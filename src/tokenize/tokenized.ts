@@ -14,4 +14,8 @@ export interface Tokenized {
 export interface Tokenizer {
   readonly name: string;
   tokenize(text: string): Tokenized;
+  /** The id batches are padded with (transformer tokenizers). */
+  readonly padId?: number;
+  /** The [MASK] token's id, for prompts pooled at the mask. */
+  readonly maskId?: number;
 }

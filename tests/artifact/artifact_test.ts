@@ -17,11 +17,11 @@ import {
   type FittedStatistics,
 } from "../../src/artifact/fitted_statistics.ts";
 import { fromData } from "../../src/embeddings.ts";
-import { pathsLayer } from "../../src/paths.ts";
 import { pipelineHash } from "../../src/pipeline/hash.ts";
 import { loadPipeline, withoutArtifact } from "../../src/pipeline/load.ts";
 import { fitChain } from "../../src/postprocess/mod.ts";
-import { testPaths } from "../test_paths.ts";
+import { servicesLayer } from "../../src/services.ts";
+import { testLayer, testPaths } from "../test_paths.ts";
 
 const meta = {
   kind: "pipeline-statistics",
@@ -133,7 +133,7 @@ Deno.test("every declared artifact is reproduced by refitting, and replaces the 
   ) {
     const fresh = await Effect.runPromise(
       loadPipeline(withoutArtifact(spec)).pipe(
-        Effect.provide(pathsLayer(testPaths)),
+        Effect.provide(testLayer),
       ),
     );
     const fitted = fresh.corpusStatistics()!;
@@ -151,7 +151,7 @@ Deno.test("every declared artifact is reproduced by refitting, and replaces the 
     // With the artifact, no corpus is read: point the data folder nowhere.
     const shipped = await Effect.runPromise(
       loadPipeline(spec).pipe(
-        Effect.provide(pathsLayer({ ...testPaths, data: "/nonexistent" })),
+        Effect.provide(servicesLayer({ ...testPaths, data: "/nonexistent" })),
       ),
     );
     const embed = (p: typeof fresh) =>

@@ -5,9 +5,8 @@ import { createApp } from "../../edge/app.ts";
 import { PIPELINES } from "../../pipelines/mod.ts";
 import { cosine, row } from "../../src/embeddings.ts";
 import { embedWith } from "../../mod.ts";
-import { pathsLayer } from "../../src/paths.ts";
 import { makeEmbeddingService } from "../../src/serve/embedding_service.ts";
-import { testPaths } from "../test_paths.ts";
+import { testLayer } from "../test_paths.ts";
 
 // Debian's Chromium, which .ci/run installs when it is missing.
 const CHROMIUM = Deno.env.get("SENTEMB_CHROMIUM") ?? "/usr/bin/chromium";
@@ -24,7 +23,7 @@ Deno.test({
     );
     const service = await Effect.runPromise(
       makeEmbeddingService(PIPELINES).pipe(
-        Effect.provide(pathsLayer(testPaths)),
+        Effect.provide(testLayer),
       ),
     );
     const server = Deno.serve(
@@ -59,7 +58,7 @@ Deno.test({
       // The same pipeline on the server side, through the library.
       const v = await Effect.runPromise(
         embedWith(PIPELINES, "random-stems-corpus-idf", sentences).pipe(
-          Effect.provide(pathsLayer(testPaths)),
+          Effect.provide(testLayer),
         ),
       );
       assert.equal(scores.length, 9);

@@ -2,9 +2,8 @@ import assert from "node:assert/strict";
 import { Effect } from "effect";
 import { cosine } from "../../src/embeddings.ts";
 import { embedWith } from "../../mod.ts";
-import { pathsLayer } from "../../src/paths.ts";
 import { base64ToFloats } from "../../src/serve/float_base64.ts";
-import { testPaths } from "../test_paths.ts";
+import { testLayer, testPaths } from "../test_paths.ts";
 import { TEST_PIPELINES, testApp } from "./test_service.ts";
 
 const post = (path: string, body: unknown) => ({
@@ -19,7 +18,7 @@ const post = (path: string, body: unknown) => ({
 const direct = (name: string, texts: string[]) =>
   Effect.runPromise(
     embedWith(TEST_PIPELINES, name, texts).pipe(
-      Effect.provide(pathsLayer(testPaths)),
+      Effect.provide(testLayer),
     ),
   );
 
@@ -235,7 +234,7 @@ Deno.test("the page's script, the portable specs and their artifacts are served"
     "../../src/serve/embedding_service.ts"
   );
   const service = await Effect.runPromise(
-    makeEmbeddingService(PIPELINES).pipe(Effect.provide(pathsLayer(testPaths))),
+    makeEmbeddingService(PIPELINES).pipe(Effect.provide(testLayer)),
   );
   const app = createApp(service);
   const js = await app.request("/assets/page.js");

@@ -1,13 +1,12 @@
 import { Effect } from "effect";
 import { createApp } from "../../edge/app.ts";
-import { pathsLayer } from "../../src/paths.ts";
 import type { PipelineSpec } from "../../src/pipeline/spec.ts";
 import { makeEmbeddingService } from "../../src/serve/embedding_service.ts";
 import {
   DEFAULT_SERVE_CONFIG,
   type ServeConfig,
 } from "../../src/serve/serve_config.ts";
-import { testPaths } from "../test_paths.ts";
+import { testLayer } from "../test_paths.ts";
 
 const words = {
   tokenizer: { _tag: "words", lowercase: true },
@@ -51,7 +50,7 @@ export const testService = (config: Partial<ServeConfig> = {}) =>
     makeEmbeddingService(TEST_PIPELINES, {
       ...DEFAULT_SERVE_CONFIG,
       ...config,
-    }).pipe(Effect.provide(pathsLayer(testPaths))),
+    }).pipe(Effect.provide(testLayer)),
   );
 
 export const testApp = async (config: Partial<ServeConfig> = {}) =>

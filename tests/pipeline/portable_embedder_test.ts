@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
 import { Effect } from "effect";
 import { PIPELINES } from "../../pipelines/mod.ts";
-import { pathsLayer } from "../../src/paths.ts";
 import { loadPipeline } from "../../src/pipeline/load.ts";
 import {
   portabilityProblem,
   portableEmbedder,
 } from "../../src/pipeline/portable_embedder.ts";
-import { testPaths } from "../test_paths.ts";
+import { testLayer, testPaths } from "../test_paths.ts";
 
 const byName = (n: string) => PIPELINES.find((p) => p.name === n)!;
 
@@ -18,7 +17,7 @@ Deno.test("the portable embedder gives the server's vectors bit for bit", async 
     loadPipeline(spec).pipe(
       Effect.flatMap((p) => p.fit(texts)),
       Effect.flatMap((e) => e.embed(texts)),
-      Effect.provide(pathsLayer(testPaths)),
+      Effect.provide(testLayer),
     ),
   );
   const bytes = Deno.readFileSync(

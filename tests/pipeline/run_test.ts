@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
 import { Effect } from "effect";
 import { cosine, row } from "../../src/embeddings.ts";
-import { type Paths, pathsLayer } from "../../src/paths.ts";
+import type { Services } from "../../src/services.ts";
 import { loadPipeline } from "../../src/pipeline/load.ts";
 import type { PipelineSpec } from "../../src/pipeline/spec.ts";
 import { randomVector } from "../../src/static/random_encoder.ts";
 import { fnv1a } from "../../src/tokenize/fnv1a.ts";
-import { testPaths } from "../test_paths.ts";
+import { testLayer } from "../test_paths.ts";
 
-const run = <A, E>(e: Effect.Effect<A, E, Paths>) =>
-  Effect.runPromise(Effect.provide(e, pathsLayer(testPaths)));
+const run = <A, E>(e: Effect.Effect<A, E, Services>) =>
+  Effect.runPromise(Effect.provide(e, testLayer));
 
 const transductive: PipelineSpec = {
   name: "t",

@@ -1,0 +1,175 @@
+import { Effect } from "effect";
+import {
+  type ContextualPooling,
+  poolContextual,
+} from "../aggregate/contextual_pool.ts";
+import { layerWeights, mixStates } from "../aggregate/layer_mix.ts";
+import type { TokenFilter } from "../aggregate/token_filter.ts";
+import type { TokenWeight } from "../aggregate/weighting.ts";
+import { type Embeddings, zeros } from "../embeddings.ts";
+import { BadConfig, MissingModelFiles } from "../errors.ts";
+import { padBatch } from "../forward/batch.ts";
+import type { ForwardFailed } from "../forward/errors.ts";
+import { Forward } from "../forward/service.ts";
+import { Paths } from "../paths.ts";
+import type { Tokenized, Tokenizer } from "../tokenize/tokenized.ts";
+import type { EncoderSpec, LayerSelection } from "./spec.ts";
+
+type TransformerSpec = Extract<EncoderSpec, { _tag: "transformer" }>;
+
+// Model types whose exports are causal decoders: batches are left-padded so
+// every row's last real token sits at the end (METHODS §3).
+const DECODERS = new Set([
+  "gpt2",
+  "llama",
+  "mistral",
+  "qwen2",
+  "qwen3",
+  "opt",
+  "smollm3",
+  "gpt_neox",
+  "phi",
+  "phi3",
+  "gemma",
+]);
+
+/** Rows × padded length per forward batch: bounds memory, keeps padding low. */
+export const BATCH_TOKENS = 8192;
+const BATCH_ROWS = 64;
+
+export interface ContextualAggregator {
+  readonly pooling: ContextualPooling;
+  readonly weight: TokenWeight;
+  readonly keep: TokenFilter;
+}
+
+/** A transformer ready to pool tokenized sentences into vectors. */
+export interface TransformerStage {
+  readonly dim: number;
+  readonly padSide: "left" | "right";
+  readonly maxTokens: number;
+  /** Pools every sentence; order is kept whatever the batching. */
+  pool(
+    sentences: ReadonlyArray<Tokenized>,
+    agg: ContextualAggregator,
+  ): Effect.Effect<Embeddings, ForwardFailed | BadConfig>;
+}
+
+/**
+ * Length-bucketed batches: sentences sorted by length, cut into batches
+ * whose padded size stays within the token budget, so similar lengths share
+ * a batch and padding stays low. Returns row indices per batch.
+ */
+export const lengthBuckets = (
+  lengths: ReadonlyArray<number>,
+  budget: number = BATCH_TOKENS,
+  maxRows: number = BATCH_ROWS,
+): number[][] => {
+  const order = [...lengths.keys()].sort((a, b) => lengths[a] - lengths[b]);
+  const batches: number[][] = [];
+  let current: number[] = [];
+  for (const i of order) {
+    // Sorted ascending, so this row's length is the batch's padded length.
+    const padded = (current.length + 1) * lengths[i];
+    if (current.length > 0 && (padded > budget || current.length >= maxRows)) {
+      batches.push(current);
+      current = [];
+    }
+    current.push(i);
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+};
+
+export const loadTransformerStage = Effect.fn("loadTransformerStage")(
+  function* (encoder: TransformerSpec, tokenizer: Tokenizer) {
+    const paths = yield* Paths;
+    const forward = yield* Forward;
+    const folder = `${paths.models}/${encoder.model}`;
+    const configPath = `${folder}/config.json`;
+    const config = yield* Effect.try({
+      try: () =>
+        JSON.parse(Deno.readTextFileSync(configPath)) as {
+          model_type?: string;
+          hidden_size?: number;
+          n_embd?: number;
+          is_decoder?: boolean;
+        },
+      catch: () =>
+        new MissingModelFiles({
+          model: encoder.model,
+          path: configPath,
+          hint: "A transformer pipeline needs the model folder's config.json.",
+        }),
+    });
+    const model = yield* forward.load(
+      `${folder}/${encoder.file ?? "onnx/model.onnx"}`,
+    );
+    const padSide: "left" | "right" =
+      config.is_decoder || DECODERS.has(config.model_type ?? "")
+        ? "left"
+        : "right";
+    const count = model.info.hiddenStates.length;
+    const weights = yield* Effect.try({
+      try: () => layerWeights(encoder.layers as LayerSelection, count),
+      catch: (e) =>
+        new BadConfig({
+          subject: `layers of ${encoder.model}`,
+          reason: (e as Error).message,
+        }),
+    });
+    const dim = config.hidden_size ?? config.n_embd ?? 0;
+    const padId = tokenizer.padId ?? 0;
+
+    const pool = (
+      sentences: ReadonlyArray<Tokenized>,
+      agg: ContextualAggregator,
+    ) =>
+      Effect.gen(function* () {
+        const out = zeros(sentences.length, dim);
+        const lengths = sentences.map((s) => s.ids.length);
+        for (const rows of lengthBuckets(lengths)) {
+          const batch = padBatch(
+            rows.map((i) => sentences[i].ids),
+            padId,
+            padSide,
+          );
+          const h = yield* model.run(batch);
+          if (h.dim !== dim) {
+            return yield* new BadConfig({
+              subject: `model ${encoder.model}`,
+              reason:
+                `config.json says ${dim} dimensions, the graph gives ${h.dim}`,
+            });
+          }
+          const states = mixStates(h.data, h.count, weights);
+          for (let r = 0; r < rows.length; r++) {
+            const i = rows[r];
+            const ok = poolContextual(
+              sentences[i],
+              { states, seq: h.seq, dim, row: r, mask: h.mask },
+              agg.pooling,
+              agg.weight,
+              agg.keep,
+              tokenizer.maskId,
+              out.data.subarray(i * dim, (i + 1) * dim),
+            );
+            if (!ok) {
+              return yield* new BadConfig({
+                subject: `pooling "${agg.pooling}"`,
+                reason: `sentence ${i} has no [MASK] token to pool at`,
+              });
+            }
+          }
+        }
+        return out;
+      });
+
+    return {
+      dim,
+      padSide,
+      maxTokens: encoder.maxTokens ?? 512,
+      pool,
+    } satisfies TransformerStage;
+  },
+);

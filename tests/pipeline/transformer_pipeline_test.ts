@@ -1,0 +1,273 @@
+import assert from "node:assert/strict";
+import { Effect, Exit } from "effect";
+import { padBatch } from "../../src/forward/batch.ts";
+import { fixtureWeights } from "../../src/onnx/fixture/build.ts";
+import {
+  decodeArchConfig,
+  TINY_CONFIGS,
+} from "../../src/onnx/fixture/config.ts";
+import { buildModelFolder } from "../../src/onnx/fixture/model_folder.ts";
+import { referenceForward } from "../../src/onnx/fixture/reference/mod.ts";
+import { loadPipeline } from "../../src/pipeline/load.ts";
+import type { PipelineSpec } from "../../src/pipeline/spec.ts";
+import { servicesLayer } from "../../src/services.ts";
+import { loadPretrainedTokenizer } from "../../src/tokenize/pretrained_tokenizer.ts";
+import { testPaths } from "../test_paths.ts";
+import { TEMPLATES } from "../../src/prompt/templates.ts";
+import { wrapSentence } from "../../src/prompt/wrap.ts";
+
+const MODELS = ".cache/test-models";
+const SEED = 5;
+const paths = { ...testPaths, models: MODELS };
+const layer = servicesLayer(paths);
+const bertConfig = {
+  ...TINY_CONFIGS.bert,
+  vocab_size: 30522,
+  max_position_embeddings: 128,
+};
+const gpt2Config = {
+  ...TINY_CONFIGS.gpt2,
+  vocab_size: 50257,
+  n_positions: 128,
+};
+
+const folders = Effect.runPromise(Effect.all([
+  buildModelFolder(
+    MODELS,
+    "tiny-bert",
+    bertConfig,
+    `${testPaths.models}/bert-base-uncased`,
+    { seed: SEED },
+  ),
+  buildModelFolder(
+    MODELS,
+    "tiny-gpt2",
+    gpt2Config,
+    `${testPaths.models}/gpt2`,
+    { seed: SEED },
+  ),
+]));
+
+const SENTENCES = [
+  "A man is playing a guitar.",
+  "Two dogs run.",
+  "The stock market fell sharply today, analysts said.",
+];
+
+const spec = (over: Partial<PipelineSpec>): PipelineSpec => ({
+  name: "t",
+  description: "",
+  tokenizer: { _tag: "pretrained", model: "tiny-bert" },
+  encoder: {
+    _tag: "transformer",
+    model: "tiny-bert",
+    layers: { _tag: "last" },
+  },
+  pooling: "mean",
+  weighting: { _tag: "uniform" },
+  filters: { special: false, punctuation: false, subwords: false },
+  ...over,
+});
+
+const embed = (s: PipelineSpec, texts = SENTENCES) =>
+  Effect.runPromise(
+    loadPipeline(s).pipe(
+      Effect.flatMap((p) => p.fit(texts)),
+      Effect.flatMap((e) => e.embed(texts)),
+      Effect.provide(layer),
+    ),
+  );
+
+/** The independent expectation: the TypeScript reference forward, pooled by hand. */
+const reference = async (
+  model: "tiny-bert" | "tiny-gpt2",
+  texts: string[],
+  pick: (states: Float32Array[], len: number) => Float32Array,
+) => {
+  await folders;
+  const tok = await Effect.runPromise(
+    loadPretrainedTokenizer(model).pipe(Effect.provide(layer)),
+  );
+  const config = await Effect.runPromise(
+    decodeArchConfig(model === "tiny-bert" ? bertConfig : gpt2Config),
+  );
+  const w = fixtureWeights(config, SEED);
+  return texts.map((t) => {
+    // One sentence alone, no padding: whatever the pipeline's batching does
+    // must give the same vectors.
+    const ids = tok.tokenize(t).ids;
+    const h = referenceForward(w, padBatch([ids], 0, "right"));
+    const size = ids.length * h.dim;
+    const states = Array.from(
+      { length: h.count },
+      (_, k) => h.data.subarray(k * size, (k + 1) * size),
+    );
+    return pick(states, ids.length);
+  });
+};
+
+const meanRows = (x: Float32Array, rows: number[], dim: number) => {
+  const out = new Float32Array(dim);
+  for (const r of rows) {
+    for (let j = 0; j < dim; j++) out[j] += x[r * dim + j] / rows.length;
+  }
+  return out;
+};
+
+const close = (a: Float32Array, b: Float32Array, tol = 1e-4) => {
+  assert.equal(a.length, b.length);
+  for (let i = 0; i < a.length; i++) {
+    assert.ok(
+      Math.abs(a[i] - b[i]) <= tol,
+      `component ${i}: ${a[i]} vs ${b[i]}`,
+    );
+  }
+};
+
+const rowsOf = (x: { data: Float32Array; dim: number }, i: number) =>
+  x.data.subarray(i * x.dim, (i + 1) * x.dim);
+
+Deno.test("BERT-shaped transformer: mean, cls, first-last and layer mixes match the reference", async () => {
+  await folders;
+  const dim = 32;
+  const all = (n: number) => [...Array(n).keys()];
+  const cases: Array<
+    [Partial<PipelineSpec>, (s: Float32Array[], n: number) => Float32Array]
+  > = [
+    [{}, (s, n) => meanRows(s[2], all(n), dim)],
+    [{ pooling: "cls" }, (s) => s[2].slice(0, dim)],
+    [{ pooling: "max" }, (s, n) => {
+      const out = new Float32Array(dim).fill(-Infinity);
+      for (let r = 0; r < n; r++) {
+        for (let j = 0; j < dim; j++) {
+          out[j] = Math.max(out[j], s[2][r * dim + j]);
+        }
+      }
+      return out;
+    }],
+    [
+      {
+        encoder: {
+          _tag: "transformer",
+          model: "tiny-bert",
+          layers: { _tag: "firstLast" },
+        },
+      },
+      (s, n) =>
+        meanRows(s[1], all(n), dim).map((x, j) =>
+          (x + meanRows(s[2], all(n), dim)[j]) / 2
+        ),
+    ],
+    [
+      {
+        encoder: {
+          _tag: "transformer",
+          model: "tiny-bert",
+          layers: { _tag: "mix", weights: [1, 0, 3] },
+        },
+      },
+      (s, n) =>
+        meanRows(s[0], all(n), dim).map((x, j) =>
+          0.25 * x + 0.75 * meanRows(s[2], all(n), dim)[j]
+        ),
+    ],
+    // −biases: [CLS] and [SEP] dropped from the mean.
+    [
+      { filters: { special: true, punctuation: false, subwords: false } },
+      (s, n) => meanRows(s[2], all(n).slice(1, n - 1), dim),
+    ],
+  ];
+  for (const [over, pick] of cases) {
+    const got = await embed(spec(over));
+    const want = await reference("tiny-bert", SENTENCES, pick);
+    want.forEach((v, i) => close(rowsOf(got, i), v));
+  }
+});
+
+Deno.test("PromptBERT pools the [MASK] state of each padded row", async () => {
+  const prompt = {
+    template: TEMPLATES.promptBert,
+    appendPeriod: true,
+    replaceDoubleQuotes: false,
+  };
+  const got = await embed(spec({ pooling: "mask", prompt }));
+  const tok = await Effect.runPromise(
+    loadPretrainedTokenizer("tiny-bert").pipe(Effect.provide(layer)),
+  );
+  const wrapped = SENTENCES.map((s) => wrapSentence(s, prompt));
+  const want = await reference("tiny-bert", wrapped, (s, n) => {
+    return s[2].slice(0, n * 32); // all rows; the mask row is picked below
+  });
+  wrapped.forEach((w, i) => {
+    const ids = [...tok.tokenize(w).ids];
+    const at = ids.indexOf(103);
+    assert.ok(at > 0, "the template holds [MASK]");
+    close(rowsOf(got, i), want[i].subarray(at * 32, (at + 1) * 32));
+  });
+});
+
+Deno.test("a decoder is left-padded and pooled at each row's last real token", async () => {
+  const s = spec({
+    tokenizer: { _tag: "pretrained", model: "tiny-gpt2" },
+    encoder: {
+      _tag: "transformer",
+      model: "tiny-gpt2",
+      layers: { _tag: "last" },
+    },
+    pooling: "last",
+  });
+  const got = await embed(s);
+  const want = await reference(
+    "tiny-gpt2",
+    SENTENCES,
+    (st, n) => st[2].slice((n - 1) * 32, n * 32),
+  );
+  want.forEach((v, i) => close(rowsOf(got, i), v));
+});
+
+Deno.test("missing weights name the missing file; bad layer choices are BadConfig", async () => {
+  const run = async (s: PipelineSpec) => {
+    const exit = await Effect.runPromiseExit(
+      loadPipeline(s).pipe(Effect.provide(layer)),
+    );
+    assert.ok(Exit.isFailure(exit));
+    return String(exit.cause);
+  };
+  await folders;
+  await Deno.mkdir(`${MODELS}/no-weights`, { recursive: true });
+  for (const f of ["tokenizer.json", "tokenizer_config.json", "config.json"]) {
+    await Deno.copyFile(
+      `${MODELS}/tiny-bert/${f}`,
+      `${MODELS}/no-weights/${f}`,
+    );
+  }
+  const missing = await run(spec({
+    tokenizer: { _tag: "pretrained", model: "no-weights" },
+    encoder: {
+      _tag: "transformer",
+      model: "no-weights",
+      layers: { _tag: "last" },
+    },
+  }));
+  assert.match(missing, /MissingModelFiles/);
+  assert.match(missing, /no-weights\/onnx\/model\.onnx/);
+  const badLayer = await run(spec({
+    encoder: {
+      _tag: "transformer",
+      model: "tiny-bert",
+      layers: { _tag: "layers", indices: [7] },
+    },
+  }));
+  assert.match(badLayer, /BadConfig/);
+  assert.match(badLayer, /layer 7 is out of range/);
+  assert.match(
+    await run(spec({ pooling: "mask" })),
+    /needs a prompt template with \[MASK\]/,
+  );
+  assert.match(
+    await run(
+      spec({ encoder: { _tag: "random", dim: 8, seed: 1 }, pooling: "cls" }),
+    ),
+    /needs a transformer encoder/,
+  );
+});

@@ -11,6 +11,11 @@ export class Paths extends Context.Service<Paths, {
   readonly models: string;
   /** Root of the evaluation data (`sts/`, `wikipedia/`, ...). */
   readonly data: string;
+  /**
+   * Second folder of model folders, searched after `models`: where
+   * `deno task fixture` writes random-weight models shaped like real ones.
+   */
+  readonly fixtures: string;
   /** Folder of shipped statistics artifacts (`<hash>.semb`). */
   readonly artifacts: string;
   /** Whether a model id missing locally may be fetched from the Hugging Face hub. */
@@ -27,12 +32,14 @@ const sharedDefault = (name: string): string => {
 
 /**
  * Reads `SENTEMB_MODELS`, `SENTEMB_DATA`, `SENTEMB_ARTIFACTS` (default: the
- * project's `artifacts/`) and `SENTEMB_ALLOW_REMOTE` (`1` to allow the hub).
+ * project's `artifacts/`), `SENTEMB_FIXTURES` (default `.cache/models`) and
+ * `SENTEMB_ALLOW_REMOTE` (`1` to allow the hub).
  */
 export const pathsFromEnv = (): Paths["Service"] => ({
   models: Deno.env.get("SENTEMB_MODELS") ?? sharedDefault("models"),
   data: Deno.env.get("SENTEMB_DATA") ?? sharedDefault("data"),
   artifacts: Deno.env.get("SENTEMB_ARTIFACTS") ?? `${projectRoot}artifacts`,
+  fixtures: Deno.env.get("SENTEMB_FIXTURES") ?? `${projectRoot}.cache/models`,
   allowRemote: Deno.env.get("SENTEMB_ALLOW_REMOTE") === "1",
 });
 
@@ -45,3 +52,14 @@ export const PathsFromEnv: Layer.Layer<Paths> = Layer.effect(
 /** A fixed layer, for tests and embedding the library elsewhere. */
 export const pathsLayer = (paths: Paths["Service"]): Layer.Layer<Paths> =>
   Layer.succeed(Paths, paths);
+
+/**
+ * The folder of model `id`: under `models` if it is there, else under
+ * `fixtures` if it is there, else the `models` path (for error messages).
+ */
+export const modelFolder = (paths: Paths["Service"], id: string): string => {
+  const primary = `${paths.models}/${id}`;
+  if (existsSync(primary)) return primary;
+  const fixture = `${paths.fixtures}/${id}`;
+  return existsSync(fixture) ? fixture : primary;
+};

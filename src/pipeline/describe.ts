@@ -40,6 +40,17 @@ export const requirementsOf = (spec: PipelineSpec): string => {
   if (spec.encoder._tag === "wordVectors") {
     needs.push(`word vectors ${spec.encoder.file}`);
   }
+  if (
+    spec.encoder._tag === "transformer" ||
+    spec.encoder._tag === "inputEmbeddings"
+  ) {
+    needs.push(
+      `model weights ${spec.encoder.model}/${
+        spec.encoder.file ?? "onnx/model.onnx"
+      }`,
+    );
+  }
+  if (spec.sentenceTransformers) needs.push("its modules.json");
   if (needsCorpus(spec)) {
     needs.push(
       spec.artifact

@@ -8,7 +8,7 @@ import { BadConfig, type EmptyInput } from "../errors.ts";
 import type { ForwardFailed } from "../forward/errors.ts";
 import { wrapSentence } from "../prompt/wrap.ts";
 import { loadInputEmbeddings } from "../static/input_embeddings.ts";
-import { Paths } from "../paths.ts";
+import { modelFolder, Paths } from "../paths.ts";
 import {
   applyChain,
   fitChain,
@@ -24,6 +24,7 @@ import { truncateTokens } from "../tokenize/truncate.ts";
 import { wordTokenizer } from "../tokenize/word_tokenizer.ts";
 import { aggregate } from "./aggregate_stage.ts";
 import { contextualAggregator } from "./contextual_aggregator.ts";
+import { loadStModules } from "./st_modules.ts";
 import { loadTransformerStage } from "./transformer_stage.ts";
 import { makeAggregator } from "./aggregator.ts";
 import { needsCorpus, statisticsOf } from "./describe.ts";
@@ -111,6 +112,9 @@ const checkSpec = (spec: PipelineSpec): BadConfig | undefined => {
   if (transformer && spec.tokenizer._tag !== "pretrained") {
     return fail("a transformer needs its own (pretrained) tokenizer");
   }
+  if (spec.sentenceTransformers && !transformer) {
+    return fail("sentence-transformers modules need a transformer encoder");
+  }
   if (spec.pooling === "mask" && !spec.prompt?.template.includes("[MASK]")) {
     return fail('pooling "mask" needs a prompt template with [MASK]');
   }
@@ -160,6 +164,13 @@ export const loadPipeline = Effect.fn("loadPipeline")(
       ? yield* loadTransformerStage(spec.encoder, tokenizer)
       : undefined;
     const encoder = stage ? undefined : yield* staticEncoder(spec);
+    const st = spec.sentenceTransformers && spec.encoder._tag === "transformer"
+      ? yield* loadStModules(
+        spec,
+        spec.encoder.model,
+        modelFolder(paths, spec.encoder.model),
+      )
+      : undefined;
     const hash = pipelineHash(spec);
     const tokenizeOne = (text: string): Tokenized => {
       const t = tokenizer.tokenize(
@@ -201,9 +212,10 @@ export const loadPipeline = Effect.fn("loadPipeline")(
       const poolTokens: (
         tokens: ReadonlyArray<Tokenized>,
       ) => Effect.Effect<Embeddings, ForwardFailed | BadConfig> = stage
-        ? ((agg) => (tokens) => stage.pool(tokens, agg))(
-          contextualAggregator(spec, stats),
-        )
+        ? ((agg) => (tokens) =>
+          stage.pool(tokens, agg).pipe(
+            Effect.map((x) => st ? st.apply(x) : x),
+          ))(contextualAggregator(spec, stats))
         : ((agg) => (tokens) => Effect.succeed(aggregate(tokens, agg)))(
           makeAggregator(spec, encoder!, stats),
         );
@@ -221,7 +233,7 @@ export const loadPipeline = Effect.fn("loadPipeline")(
       const dim = fitted.length > 0
         ? outputDim(fitted[fitted.length - 1])
         : stage
-        ? stage.dim
+        ? st?.outDim ?? stage.dim
         : encoder!.dim;
       return {
         spec,

@@ -11,7 +11,7 @@ import { BadConfig, MissingModelFiles } from "../errors.ts";
 import { padBatch } from "../forward/batch.ts";
 import type { ForwardFailed } from "../forward/errors.ts";
 import { Forward } from "../forward/service.ts";
-import { Paths } from "../paths.ts";
+import { modelFolder, Paths } from "../paths.ts";
 import type { Tokenized, Tokenizer } from "../tokenize/tokenized.ts";
 import type { EncoderSpec, LayerSelection } from "./spec.ts";
 
@@ -85,7 +85,7 @@ export const loadTransformerStage = Effect.fn("loadTransformerStage")(
   function* (encoder: TransformerSpec, tokenizer: Tokenizer) {
     const paths = yield* Paths;
     const forward = yield* Forward;
-    const folder = `${paths.models}/${encoder.model}`;
+    const folder = modelFolder(paths, encoder.model);
     const configPath = `${folder}/config.json`;
     const config = yield* Effect.try({
       try: () =>

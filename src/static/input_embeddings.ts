@@ -6,7 +6,7 @@ import {
   int64,
   type TensorProto,
 } from "../onnx/proto.ts";
-import { Paths } from "../paths.ts";
+import { modelFolder, Paths } from "../paths.ts";
 import type { StaticEncoder } from "./static_encoder.ts";
 
 /** An ONNX graph holds no usable token table (absent, external, not fp32). */
@@ -62,7 +62,7 @@ const tableOf = (
 export const loadInputEmbeddings = Effect.fn("loadInputEmbeddings")(
   function* (model: string, file?: string) {
     const paths = yield* Paths;
-    const path = `${paths.models}/${model}/${file ?? "onnx/model.onnx"}`;
+    const path = `${modelFolder(paths, model)}/${file ?? "onnx/model.onnx"}`;
     const bytes = yield* Effect.try({
       try: () => Deno.readFileSync(path),
       catch: () =>

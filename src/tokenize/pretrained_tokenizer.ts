@@ -2,7 +2,7 @@ import { AutoTokenizer, env } from "@huggingface/transformers";
 import { Effect } from "effect";
 import { existsSync } from "node:fs";
 import { MissingModelFiles } from "../errors.ts";
-import { Paths } from "../paths.ts";
+import { modelFolder, Paths } from "../paths.ts";
 import type { Tokenized, Tokenizer } from "./tokenized.ts";
 
 // A model id becomes a path under the models folder: refuse anything that
@@ -17,7 +17,7 @@ const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
 export const loadPretrainedTokenizer = Effect.fn("loadPretrainedTokenizer")(
   function* (model: string) {
     const paths = yield* Paths;
-    const folder = `${paths.models}/${model}`;
+    const folder = modelFolder(paths, model);
     if (!SAFE_ID.test(model) || model.includes("..")) {
       return yield* new MissingModelFiles({
         model,
@@ -34,7 +34,8 @@ export const loadPretrainedTokenizer = Effect.fn("loadPretrainedTokenizer")(
           "Put the model folder under SENTEMB_MODELS, or set SENTEMB_ALLOW_REMOTE=1 to fetch it from the hub.",
       });
     }
-    env.localModelPath = `${paths.models}/`;
+    // The folder's parent, so a fixture folder resolves like a shared one.
+    env.localModelPath = `${folder.slice(0, folder.length - model.length)}`;
     env.allowLocalModels = true;
     env.allowRemoteModels = paths.allowRemote;
     const tokenizer = yield* Effect.tryPromise({

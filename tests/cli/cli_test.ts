@@ -121,3 +121,14 @@ Deno.test("eval rejects an unknown suite with a clear error", async () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /"poetry" is not a suite/);
 });
+
+Deno.test("a transformer pipeline without weights names the missing ONNX file", async () => {
+  const r = await cli(
+    "src/cli/embed.ts",
+    ["--pipeline", "bert-base-last-mean"],
+    "A cat.\n",
+  );
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /error\[MissingModelFiles\]/);
+  assert.match(r.stderr, /bert-base-uncased\/onnx\/model\.onnx/);
+});

@@ -9,6 +9,7 @@ import {
 import { buildModelFolder } from "../../src/onnx/fixture/model_folder.ts";
 import { referenceForward } from "../../src/onnx/fixture/reference/mod.ts";
 import { loadPipeline } from "../../src/pipeline/load.ts";
+import { writeSafetensors } from "../../src/pipeline/safetensors.ts";
 import type { PipelineSpec } from "../../src/pipeline/spec.ts";
 import { servicesLayer } from "../../src/services.ts";
 import { loadPretrainedTokenizer } from "../../src/tokenize/pretrained_tokenizer.ts";
@@ -270,4 +271,133 @@ Deno.test("missing weights name the missing file; bad layer choices are BadConfi
     ),
     /needs a transformer encoder/,
   );
+});
+
+Deno.test("a sentence-transformers folder's Pooling, Dense and Normalize modules are honoured", async () => {
+  await folders;
+  const dir = `${MODELS}/tiny-st`;
+  await Deno.mkdir(`${dir}/1_Pooling`, { recursive: true });
+  await Deno.mkdir(`${dir}/2_Dense`, { recursive: true });
+  for (const f of ["tokenizer.json", "tokenizer_config.json", "config.json"]) {
+    await Deno.copyFile(`${MODELS}/tiny-bert/${f}`, `${dir}/${f}`);
+  }
+  await Deno.mkdir(`${dir}/onnx`, { recursive: true });
+  await Deno.copyFile(
+    `${MODELS}/tiny-bert/onnx/model.onnx`,
+    `${dir}/onnx/model.onnx`,
+  );
+  await Deno.writeTextFile(
+    `${dir}/modules.json`,
+    JSON.stringify([
+      {
+        idx: 0,
+        name: "0",
+        path: "",
+        type: "sentence_transformers.models.Transformer",
+      },
+      {
+        idx: 1,
+        name: "1",
+        path: "1_Pooling",
+        type: "sentence_transformers.models.Pooling",
+      },
+      {
+        idx: 2,
+        name: "2",
+        path: "2_Dense",
+        type: "sentence_transformers.models.Dense",
+      },
+      {
+        idx: 3,
+        name: "3",
+        path: "3_Normalize",
+        type: "sentence_transformers.models.Normalize",
+      },
+    ]),
+  );
+  await Deno.writeTextFile(
+    `${dir}/1_Pooling/config.json`,
+    JSON.stringify({
+      word_embedding_dimension: 32,
+      pooling_mode_cls_token: false,
+      pooling_mode_mean_tokens: true,
+      pooling_mode_max_tokens: false,
+      pooling_mode_mean_sqrt_len_tokens: false,
+    }),
+  );
+  // A 3 x 32 projection with a bias and tanh, worked through by hand below.
+  const W = Float32Array.from(
+    { length: 3 * 32 },
+    (_, i) => ((i * 7) % 11 - 5) / 10,
+  );
+  const B = Float32Array.of(0.1, -0.2, 0.3);
+  await Deno.writeTextFile(
+    `${dir}/2_Dense/config.json`,
+    JSON.stringify({
+      in_features: 32,
+      out_features: 3,
+      bias: true,
+      activation_function: "torch.nn.modules.activation.Tanh",
+    }),
+  );
+  await Deno.writeFile(
+    `${dir}/2_Dense/model.safetensors`,
+    writeSafetensors({
+      "linear.weight": { shape: [3, 32], data: W },
+      "linear.bias": { shape: [3], data: B },
+    }),
+  );
+  const st = spec({
+    tokenizer: { _tag: "pretrained", model: "tiny-st" },
+    encoder: {
+      _tag: "transformer",
+      model: "tiny-st",
+      layers: { _tag: "last" },
+    },
+    sentenceTransformers: true,
+  });
+  const got = await embed(st);
+  assert.equal(got.dim, 3);
+  const means = await reference(
+    "tiny-bert",
+    SENTENCES,
+    (s, n) => meanRows(s[2], [...Array(n).keys()], 32),
+  );
+  means.forEach((m, i) => {
+    const y = [0, 1, 2].map((o) => {
+      let z = B[o];
+      for (let k = 0; k < 32; k++) z += W[o * 32 + k] * m[k];
+      return Math.tanh(z);
+    });
+    const norm = Math.hypot(...y);
+    close(rowsOf(got, i), Float32Array.from(y, (v) => v / norm));
+  });
+  // A spec that contradicts the folder's pooling is refused, not changed.
+  const exit = await Effect.runPromiseExit(
+    loadPipeline({ ...st, pooling: "cls" }).pipe(Effect.provide(layer)),
+  );
+  assert.ok(Exit.isFailure(exit));
+  assert.match(
+    String(exit.cause),
+    /pools by "mean" over every token; the spec says "cls"/,
+  );
+});
+
+Deno.test("a model's input embedding table works as a static encoder", async () => {
+  await folders;
+  const config = await Effect.runPromise(decodeArchConfig(bertConfig));
+  const table = (fixtureWeights(config, SEED) as { word: Float32Array }).word;
+  const got = await embed(
+    spec({
+      encoder: { _tag: "inputEmbeddings", model: "tiny-bert" },
+      filters: { special: true, punctuation: false, subwords: false },
+    }),
+    ["a cat"],
+  );
+  // "a" = 1037, "cat" = 4937 in bert-base-uncased; [CLS]/[SEP] dropped.
+  const want = new Float32Array(32);
+  for (let j = 0; j < 32; j++) {
+    want[j] = (table[1037 * 32 + j] + table[4937 * 32 + j]) / 2;
+  }
+  close(rowsOf(got, 0), want, 1e-6);
 });

@@ -1,4 +1,4 @@
-import { Effect } from "effect";
+import { ManagedRuntime } from "effect";
 import { PIPELINES } from "../pipelines/mod.ts";
 import { parseFlags } from "../src/cli/args.ts";
 import { pathsFromEnv } from "../src/paths.ts";
@@ -63,10 +63,11 @@ const config: ServeConfig = {
   ),
   overLength,
 };
-const service = await Effect.runPromise(
-  makeEmbeddingService(PIPELINES, config).pipe(
-    Effect.provide(servicesLayer(pathsFromEnv(), backend)),
-  ),
+// A runtime that lives as long as the server: pipelines loaded on first use
+// keep their ORT sessions until the process ends.
+const runtime = ManagedRuntime.make(servicesLayer(pathsFromEnv(), backend));
+const service = await runtime.runPromise(
+  makeEmbeddingService(PIPELINES, config),
 );
 const app = createApp(service);
 Deno.serve({

@@ -10,6 +10,14 @@ import { decodeContainer, encodeContainer, type Section } from "./container.ts";
 export interface FittedStatistics {
   readonly stats?: TokenStats;
   readonly postprocess?: ReadonlyArray<FittedStep>;
+  /** An "Avg." static table: `vectors` is [ids.length, dim], row i for ids[i]. */
+  readonly table?: TokenTable;
+}
+
+export interface TokenTable {
+  readonly ids: Uint32Array;
+  readonly dim: number;
+  readonly vectors: Float32Array;
 }
 
 /** What an artifact says about itself. */
@@ -61,6 +69,12 @@ export const encodeStatistics = (
     );
     statsMeta = { sentences: s.sentences, tokens: s.tokens };
   }
+  if (fitted.table) {
+    sections.push(
+      ["table.ids", fitted.table.ids],
+      ["table.vectors", fitted.table.vectors],
+    );
+  }
   const steps = fitted.postprocess?.map((s, i) => {
     for (const [field, a] of stepFields(s)) {
       sections.push([`post.${i}.${field}`, a]);
@@ -77,6 +91,7 @@ export const encodeStatistics = (
       ...meta,
       ...(statsMeta ? { stats: statsMeta } : {}),
       ...(steps ? { postprocess: steps } : {}),
+      ...(fitted.table ? { table: { dim: fitted.table.dim } } : {}),
     },
     sections,
   );
@@ -89,6 +104,7 @@ export const decodeStatistics = (
   const c = decodeContainer(bytes);
   const meta = c.header.meta as unknown as ArtifactMeta & {
     stats?: { sentences: number; tokens: number };
+    table?: { dim: number };
     postprocess?: Array<
       { _tag: FittedStep["_tag"]; dim: number; k?: number; m?: number }
     >;
@@ -164,5 +180,21 @@ export const decodeStatistics = (
         return { _tag: "l2", dim: d };
     }
   });
-  return { meta, fitted: { stats, postprocess } };
+  let table: TokenTable | undefined;
+  if (meta.table) {
+    const ids = need<Uint32Array>("table.ids");
+    table = {
+      ids,
+      dim: meta.table.dim,
+      vectors: need<Float32Array>("table.vectors", ids.length * meta.table.dim),
+    };
+  }
+  return {
+    meta,
+    fitted: {
+      stats,
+      postprocess,
+      ...(table ? { table } : {}),
+    },
+  };
 };

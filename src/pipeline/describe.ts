@@ -10,8 +10,18 @@ const sources = (spec: PipelineSpec): FitSource[] => {
   if (spec.postprocess?.steps.some((s) => s._tag !== "l2")) {
     found.push(spec.postprocess.fitOn);
   }
+  // "Avg." tables are averaged over the corpus.
+  if (averagedEncoder(spec)) found.push("corpus");
   return found;
 };
+
+/** The pipeline's "Avg." (contextual average) encoder, main or mixed in. */
+export const averagedEncoder = (spec: PipelineSpec) =>
+  spec.encoder._tag === "contextualAverage"
+    ? spec.encoder
+    : spec.staticMix?.encoder._tag === "contextualAverage"
+    ? spec.staticMix.encoder
+    : undefined;
 
 /**
  * How a pipeline's statistics are fitted: `transductive` if anything is
@@ -42,7 +52,8 @@ export const requirementsOf = (spec: PipelineSpec): string => {
   }
   if (
     spec.encoder._tag === "transformer" ||
-    spec.encoder._tag === "inputEmbeddings"
+    spec.encoder._tag === "inputEmbeddings" ||
+    spec.encoder._tag === "contextualAverage"
   ) {
     needs.push(
       `model weights ${spec.encoder.model}/${

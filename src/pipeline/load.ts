@@ -1,7 +1,14 @@
 import { Effect } from "effect";
 import { fitTokenStats, type TokenStats } from "../aggregate/token_stats.ts";
 import { readStatisticsArtifact } from "../artifact/artifact_store.ts";
-import type { FittedStatistics } from "../artifact/fitted_statistics.ts";
+import type {
+  FittedStatistics,
+  TokenTable,
+} from "../artifact/fitted_statistics.ts";
+import {
+  fitContextualAverage,
+  tableEncoder,
+} from "../static/contextual_average.ts";
 import { loadGeneralCorpus } from "../corpus/general_corpus.ts";
 import type { Embeddings } from "../embeddings.ts";
 import { BadConfig, type EmptyInput } from "../errors.ts";
@@ -27,7 +34,8 @@ import { contextualAggregator } from "./contextual_aggregator.ts";
 import { loadStModules } from "./st_modules.ts";
 import { loadTransformerStage } from "./transformer_stage.ts";
 import { makeAggregator } from "./aggregator.ts";
-import { needsCorpus, statisticsOf } from "./describe.ts";
+import { averagedEncoder, needsCorpus, statisticsOf } from "./describe.ts";
+import { mixUnit } from "./static_mix.ts";
 import { pipelineHash } from "./hash.ts";
 import {
   DEFAULT_CORPUS_SENTENCES,
@@ -85,17 +93,22 @@ const loadTokenizer = (spec: PipelineSpec) =>
     ? Effect.succeed<Tokenizer>(wordTokenizer(spec.tokenizer))
     : loadPretrainedTokenizer(spec.tokenizer.model);
 
-const staticEncoder = (spec: PipelineSpec) =>
-  spec.encoder._tag === "random"
-    ? Effect.succeed<StaticEncoder>(randomEncoder(spec.encoder))
-    : spec.encoder._tag === "wordVectors"
-    ? loadWordVectors(spec.encoder.file)
-    : spec.encoder._tag === "inputEmbeddings"
-    ? loadInputEmbeddings(spec.encoder.model, spec.encoder.file)
+const staticEncoder = (
+  encoder: PipelineSpec["encoder"],
+  table: TokenTable | undefined,
+) =>
+  encoder._tag === "random"
+    ? Effect.succeed<StaticEncoder>(randomEncoder(encoder))
+    : encoder._tag === "wordVectors"
+    ? loadWordVectors(encoder.file)
+    : encoder._tag === "inputEmbeddings"
+    ? loadInputEmbeddings(encoder.model, encoder.file)
+    : encoder._tag === "contextualAverage" && table
+    ? Effect.succeed(tableEncoder(`Avg. ${encoder.model}`, table))
     : Effect.fail(
       new BadConfig({
-        subject: `pipeline "${spec.name}"`,
-        reason: "a transformer is not a static encoder",
+        subject: `encoder "${encoder._tag}"`,
+        reason: "is not a static encoder here",
       }),
     );
 
@@ -111,6 +124,21 @@ const checkSpec = (spec: PipelineSpec): BadConfig | undefined => {
   }
   if (transformer && spec.tokenizer._tag !== "pretrained") {
     return fail("a transformer needs its own (pretrained) tokenizer");
+  }
+  const needsIds = (e: PipelineSpec["encoder"]) =>
+    e._tag === "inputEmbeddings" || e._tag === "contextualAverage";
+  if (
+    (needsIds(spec.encoder) ||
+      (spec.staticMix && needsIds(spec.staticMix.encoder))) &&
+    spec.tokenizer._tag !== "pretrained"
+  ) {
+    return fail("a model's token table needs the model's own tokenizer");
+  }
+  if (
+    spec.staticMix &&
+    (!transformer || spec.staticMix.encoder._tag === "transformer")
+  ) {
+    return fail("staticMix mixes a transformer with a static encoder");
   }
   if (spec.sentenceTransformers && !transformer) {
     return fail("sentence-transformers modules need a transformer encoder");
@@ -163,7 +191,6 @@ export const loadPipeline = Effect.fn("loadPipeline")(
     const stage = spec.encoder._tag === "transformer"
       ? yield* loadTransformerStage(spec.encoder, tokenizer)
       : undefined;
-    const encoder = stage ? undefined : yield* staticEncoder(spec);
     const st = spec.sentenceTransformers && spec.encoder._tag === "transformer"
       ? yield* loadStModules(
         spec,
@@ -186,6 +213,9 @@ export const loadPipeline = Effect.fn("loadPipeline")(
     let corpusLabel: string | undefined;
     let corpusStats: TokenStats | undefined;
     let shippedChain: ReadonlyArray<FittedStep> | undefined;
+    let shippedTable: TokenTable | undefined;
+    let fittedTable: TokenTable | undefined;
+    let corpusSentences: ReadonlyArray<string> = [];
     if (needsCorpus(spec) && spec.artifact && !options.corpus) {
       const shipped = yield* readStatisticsArtifact(
         paths.artifacts,
@@ -194,13 +224,44 @@ export const loadPipeline = Effect.fn("loadPipeline")(
       );
       corpusStats = shipped.stats;
       shippedChain = shipped.postprocess;
+      shippedTable = shipped.table;
     } else if (needsCorpus(spec)) {
       const source = options.corpus ?? (yield* loadCorpus(spec));
       corpusLabel = source.label;
+      corpusSentences = source.sentences;
       corpus = tokenize(source.sentences);
       corpusStats = fitTokenStats(corpus);
     }
     let corpusChain: ReadonlyArray<FittedStep> | undefined;
+
+    // "Avg." tables: shipped, or averaged over the corpus now.
+    const averaged = averagedEncoder(spec);
+    let table = shippedTable;
+    if (averaged && !table) {
+      const avgStage = yield* loadTransformerStage(
+        {
+          _tag: "transformer",
+          model: averaged.model,
+          layers: averaged.layers,
+          ...(averaged.file ? { file: averaged.file } : {}),
+        },
+        tokenizer,
+      );
+      // Raw sentences (no prompt), cut to what the model takes.
+      table = yield* fitContextualAverage(
+        avgStage,
+        corpusSentences.map((t) =>
+          truncateTokens(tokenizer.tokenize(t), avgStage.maxTokens)
+        ),
+      );
+      fittedTable = table;
+    }
+    const encoder = stage
+      ? undefined
+      : yield* staticEncoder(spec.encoder, table);
+    const mixEncoder = spec.staticMix
+      ? yield* staticEncoder(spec.staticMix.encoder, table)
+      : undefined;
 
     const build = Effect.fn("buildEmbedder")(function* (
       inputStats: TokenStats | undefined,
@@ -219,6 +280,15 @@ export const loadPipeline = Effect.fn("loadPipeline")(
         : ((agg) => (tokens) => Effect.succeed(aggregate(tokens, agg)))(
           makeAggregator(spec, encoder!, stats),
         );
+      const mixed = spec.staticMix && mixEncoder
+        ? ((mix, agg) => (tokens: ReadonlyArray<Tokenized>) =>
+          poolTokens(tokens).pipe(
+            Effect.map((c) => mixUnit(c, aggregate(tokens, agg), mix.weight)),
+          ))(spec.staticMix, {
+            ...makeAggregator(spec, mixEncoder, stats),
+            pooling: "mean" as const,
+          })
+        : poolTokens;
       let fitted: ReadonlyArray<FittedStep> = [];
       const post = spec.postprocess;
       if (post && post.steps.length > 0) {
@@ -226,7 +296,7 @@ export const loadPipeline = Effect.fn("loadPipeline")(
           fitted = shippedChain;
         } else {
           const sample = post.fitOn === "corpus" ? corpus : inputTokens;
-          fitted = yield* fitChain(post.steps, yield* poolTokens(sample));
+          fitted = yield* fitChain(post.steps, yield* mixed(sample));
           if (post.fitOn === "corpus" && !transductive) corpusChain = fitted;
         }
       }
@@ -246,7 +316,7 @@ export const loadPipeline = Effect.fn("loadPipeline")(
               const tokens = max === undefined
                 ? tokenize(valid)
                 : tokenize(valid).map((t) => truncateTokens(t, max));
-              return poolTokens(tokens);
+              return mixed(tokens);
             }),
             Effect.map((pooled) =>
               fitted.length > 0 ? applyChain(fitted, pooled) : pooled
@@ -268,6 +338,7 @@ export const loadPipeline = Effect.fn("loadPipeline")(
           fitted: {
             stats: corpusStats,
             ...(corpusChain ? { postprocess: corpusChain } : {}),
+            ...(fittedTable ? { table: fittedTable } : {}),
           },
         },
       fit: (input) =>

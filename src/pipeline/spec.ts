@@ -60,6 +60,17 @@ export const EncoderSpec = Schema.Union([
     file: Schema.optionalKey(Schema.String),
   }),
   /**
+   * "Avg." vectors (BERT2Static): each token's contextual vectors at the
+   * chosen layers, averaged over its occurrences in the corpus, as a static
+   * table (shipped in the pipeline's artifact). Tokens never seen there
+   * have no vector.
+   */
+  Schema.TaggedStruct("contextualAverage", {
+    model: Schema.String,
+    file: Schema.optionalKey(Schema.String),
+    layers: LayerSelection,
+  }),
+  /**
    * A transformer run on the sentence (every hidden state exposed by graph
    * rewriting): `model` is a folder under SENTEMB_MODELS with
    * `onnx/model.onnx` (or `file`), its tokenizer beside it.
@@ -122,6 +133,15 @@ export const PipelineSpec = Schema.Struct({
     "mask",
     "meanSqrtLen",
   ]),
+  /**
+   * "BERT+Avg.": the sentence vector becomes (1 − weight)·ĉ + weight·ŝ, the
+   * unit-length contextual vector ĉ mixed with the unit-length vector ŝ of
+   * this static encoder, pooled with the same tokens, weights and filters.
+   */
+  staticMix: Schema.optionalKey(Schema.Struct({
+    encoder: EncoderSpec,
+    weight: Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 })),
+  })),
   /** A prompt template the sentence is wrapped in before tokenization. */
   prompt: Schema.optionalKey(PromptSpec),
   /**

@@ -48,6 +48,15 @@ export interface TransformerStage {
   readonly dim: number;
   readonly padSide: "left" | "right";
   readonly maxTokens: number;
+  /**
+   * Calls `visit(sentence, token, vector)` for every token of every
+   * sentence, with its contextual vector at the selected layers (a view,
+   * valid during the call). For corpus statistics such as "Avg." tables.
+   */
+  visitTokens(
+    sentences: ReadonlyArray<Tokenized>,
+    visit: (sentence: number, token: number, vector: Float32Array) => void,
+  ): Effect.Effect<void, ForwardFailed>;
   /** Pools every sentence; order is kept whatever the batching. */
   pool(
     sentences: ReadonlyArray<Tokenized>,
@@ -165,9 +174,36 @@ export const loadTransformerStage = Effect.fn("loadTransformerStage")(
         return out;
       });
 
+    const visitTokens = (
+      sentences: ReadonlyArray<Tokenized>,
+      visit: (sentence: number, token: number, vector: Float32Array) => void,
+    ) =>
+      Effect.gen(function* () {
+        const lengths = sentences.map((s) => s.ids.length);
+        for (const rows of lengthBuckets(lengths)) {
+          const batch = padBatch(
+            rows.map((i) => sentences[i].ids),
+            padId,
+            padSide,
+          );
+          const h = yield* model.run(batch);
+          const states = mixStates(h.data, h.count, weights);
+          for (let r = 0; r < rows.length; r++) {
+            // Real positions in order: token t is the t-th masked-in position.
+            let t = 0;
+            for (let p = 0; p < h.seq; p++) {
+              if (!h.mask[r * h.seq + p]) continue;
+              const at = (r * h.seq + p) * h.dim;
+              visit(rows[r], t++, states.subarray(at, at + h.dim));
+            }
+          }
+        }
+      });
+
     return {
       dim,
       padSide,
+      visitTokens,
       maxTokens: encoder.maxTokens ?? 512,
       pool,
     } satisfies TransformerStage;

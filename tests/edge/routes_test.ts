@@ -4,7 +4,7 @@ import { cosine } from "../../src/embeddings.ts";
 import { embedWith } from "../../mod.ts";
 import { base64ToFloats } from "../../src/serve/float_base64.ts";
 import { testLayer, testPaths } from "../test_paths.ts";
-import { TEST_PIPELINES, testApp } from "./test_service.ts";
+import { edgeFixture, TEST_PIPELINES, testApp } from "./test_service.ts";
 
 const post = (path: string, body: unknown) => ({
   path,
@@ -126,7 +126,12 @@ Deno.test("GET /v1/models lists servable pipelines with their hashes", async () 
   const app = await testApp();
   const body = await (await app.request("/v1/models")).json();
   const ids = body.data.map((m: { id: string }) => m.id);
-  assert.deepEqual(ids, ["words-16", "words-16-l2", "missing-vectors"]);
+  assert.deepEqual(ids, [
+    "words-16",
+    "words-16-l2",
+    "tiny-bert-mean",
+    "missing-vectors",
+  ]);
   assert.ok(
     body.data.every((m: { hash: string }) => /^[0-9a-f]{12}$/.test(m.hash)),
   );
@@ -274,4 +279,35 @@ Deno.test("the committed page bundle is built from the current sources", async (
     stderr: "piped",
   }).output();
   assert.ok(r.success, new TextDecoder().decode(r.stderr));
+});
+
+Deno.test("a transformer pipeline is served on the WASM backend, batched like the rest", async () => {
+  await edgeFixture();
+  const app = await testApp({ maxWaitMs: 20 });
+  const texts = [
+    "A man plays a guitar.",
+    "Two dogs run in the snow.",
+    "Stocks fell.",
+  ];
+  const one = async (input: string) => {
+    const { path, init } = post("/v1/embeddings", {
+      model: "tiny-bert-mean",
+      input,
+    });
+    const res = await app.request(path, init);
+    assert.equal(res.status, 200, await res.clone().text());
+    return (await res.json()).data[0].embedding as number[];
+  };
+  const merged = await Promise.all(texts.map(one));
+  const { path, init } = post("/v1/embeddings", {
+    model: "tiny-bert-mean",
+    input: texts,
+  });
+  const together = (await (await app.request(path, init)).json()).data;
+  assert.equal(merged[0].length, 32);
+  merged.forEach((v, i) => {
+    const w = together[i].embedding as number[];
+    // Batched with different padding: equal up to float rounding.
+    v.forEach((x, j) => assert.ok(Math.abs(x - w[j]) < 1e-5));
+  });
 });

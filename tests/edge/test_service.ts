@@ -1,4 +1,6 @@
-import { Effect } from "effect";
+import { Effect, ManagedRuntime } from "effect";
+import { buildModelFolder } from "../../src/onnx/fixture/model_folder.ts";
+import { TINY_CONFIGS } from "../../src/onnx/fixture/config.ts";
 import { createApp } from "../../edge/app.ts";
 import type { PipelineSpec } from "../../src/pipeline/spec.ts";
 import { makeEmbeddingService } from "../../src/serve/embedding_service.ts";
@@ -6,7 +8,8 @@ import {
   DEFAULT_SERVE_CONFIG,
   type ServeConfig,
 } from "../../src/serve/serve_config.ts";
-import { testLayer } from "../test_paths.ts";
+import { servicesLayer } from "../../src/services.ts";
+import { testPaths } from "../test_paths.ts";
 
 const words = {
   tokenizer: { _tag: "words", lowercase: true },
@@ -39,19 +42,53 @@ export const TEST_PIPELINES: ReadonlyArray<PipelineSpec> = [
   },
   {
     ...words,
+    name: "tiny-bert-mean",
+    description: "a BERT-shaped random transformer, last-layer mean",
+    tokenizer: { _tag: "pretrained", model: "tiny-bert-edge" },
+    encoder: {
+      _tag: "transformer",
+      model: "tiny-bert-edge",
+      layers: { _tag: "last" },
+    },
+    filters: { special: false, punctuation: false, subwords: false },
+  },
+  {
+    ...words,
     name: "missing-vectors",
     description: "word vectors that are not on disk",
     encoder: { _tag: "wordVectors", file: "no-such-model/vectors.txt" },
   },
 ];
 
+// As on the edge: WASM forward, in a runtime that outlives each request.
+// Transformer fixtures are found in .cache/test-models (the fixtures folder).
+const runtime = ManagedRuntime.make(
+  servicesLayer({ ...testPaths, fixtures: ".cache/test-models" }, "wasm"),
+);
+
 export const testService = (config: Partial<ServeConfig> = {}) =>
-  Effect.runPromise(
+  runtime.runPromise(
     makeEmbeddingService(TEST_PIPELINES, {
       ...DEFAULT_SERVE_CONFIG,
       ...config,
-    }).pipe(Effect.provide(testLayer)),
+    }),
   );
 
 export const testApp = async (config: Partial<ServeConfig> = {}) =>
   createApp(await testService(config));
+
+/** The transformer fixture the edge tests serve (built once, cached). */
+export const edgeFixture = () =>
+  Effect.runPromise(
+    buildModelFolder(
+      ".cache/test-models",
+      "tiny-bert-edge",
+      {
+        ...TINY_CONFIGS.bert,
+        vocab_size: 30522,
+        max_position_embeddings: 128,
+      },
+      `${testPaths.models}/bert-base-uncased`,
+      { seed: 2 },
+    ),
+  );

@@ -1,0 +1,167 @@
+import assert from "node:assert/strict";
+import { Effect, ManagedRuntime } from "effect";
+import {
+  decodeStatistics,
+  encodeStatistics,
+} from "../../src/artifact/fitted_statistics.ts";
+import { padBatch } from "../../src/forward/batch.ts";
+import { fixtureWeights } from "../../src/onnx/fixture/build.ts";
+import {
+  decodeArchConfig,
+  TINY_CONFIGS,
+} from "../../src/onnx/fixture/config.ts";
+import { buildModelFolder } from "../../src/onnx/fixture/model_folder.ts";
+import { referenceForward } from "../../src/onnx/fixture/reference/mod.ts";
+import { loadPipeline } from "../../src/pipeline/load.ts";
+import type { PipelineSpec } from "../../src/pipeline/spec.ts";
+import { servicesLayer } from "../../src/services.ts";
+import { loadPretrainedTokenizer } from "../../src/tokenize/pretrained_tokenizer.ts";
+import { testPaths } from "../test_paths.ts";
+
+const MODELS = ".cache/test-models";
+const SEED = 9;
+const layer = servicesLayer({ ...testPaths, models: MODELS });
+// One runtime for the file: loaded pipelines keep their ORT sessions open
+// between loading and embedding.
+const runtime = ManagedRuntime.make(layer);
+const config = {
+  ...TINY_CONFIGS.bert,
+  vocab_size: 30522,
+  max_position_embeddings: 128,
+};
+const ready = Effect.runPromise(
+  buildModelFolder(
+    MODELS,
+    "tiny-bert-avg",
+    config,
+    `${testPaths.models}/bert-base-uncased`,
+    { seed: SEED },
+  ),
+);
+const CORPUS = ["the cat sat", "the dog ran"];
+const D = 32;
+
+const base: PipelineSpec = {
+  name: "avg",
+  description: "",
+  tokenizer: { _tag: "pretrained", model: "tiny-bert-avg" },
+  encoder: {
+    _tag: "contextualAverage",
+    model: "tiny-bert-avg",
+    layers: { _tag: "last" },
+  },
+  pooling: "mean",
+  weighting: { _tag: "uniform" },
+  filters: { special: false, punctuation: false, subwords: false },
+};
+
+const load = (spec: PipelineSpec) =>
+  runtime.runPromise(
+    loadPipeline(spec, { corpus: { label: "test", sentences: CORPUS } }).pipe(
+      Effect.provide(layer),
+    ),
+  );
+const embedWith = (p: Awaited<ReturnType<typeof load>>, texts: string[]) =>
+  Effect.runPromise(p.fit(texts).pipe(Effect.flatMap((e) => e.embed(texts))));
+
+/** Last-layer vectors of one sentence from the TypeScript reference forward. */
+const referenceTokens = async (text: string) => {
+  await ready;
+  const tok = await Effect.runPromise(
+    loadPretrainedTokenizer("tiny-bert-avg").pipe(Effect.provide(layer)),
+  );
+  const w = fixtureWeights(
+    await Effect.runPromise(decodeArchConfig(config)),
+    SEED,
+  );
+  const ids = tok.tokenize(text).ids;
+  const h = referenceForward(w, padBatch([ids], 0, "right"));
+  const last = h.data.subarray(
+    (h.count - 1) * ids.length * D,
+    h.count * ids.length * D,
+  );
+  return {
+    ids: [...ids],
+    vec: (i: number) => last.subarray(i * D, (i + 1) * D),
+  };
+};
+
+const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-4) => {
+  assert.equal(a.length, b.length);
+  for (let i = 0; i < a.length; i++) {
+    assert.ok(Math.abs(a[i] - b[i]) <= tol, `${i}: ${a[i]} vs ${b[i]}`);
+  }
+};
+
+Deno.test("Avg. vectors average each token's contextual vectors over the corpus", async () => {
+  await ready;
+  const p = await load(base);
+  const table = p.corpusStatistics()!.fitted.table!;
+  const [a, b] = await Promise.all(CORPUS.map(referenceTokens));
+  // "the" (id 1996) occurs once in each corpus sentence, at position 1.
+  assert.equal(a.ids[1], 1996);
+  const row = (id: number) => {
+    const r = [...table.ids].indexOf(id);
+    assert.ok(r >= 0, `id ${id} in the table`);
+    return table.vectors.subarray(r * D, (r + 1) * D);
+  };
+  close(
+    row(1996),
+    Array.from({ length: D }, (_, j) => (a.vec(1)[j] + b.vec(1)[j]) / 2),
+  );
+  // "cat" occurs once: its own vector.
+  close(row(a.ids[2]), a.vec(2));
+  // As a static encoder: "the cat" = mean of the rows of [CLS] the cat [SEP].
+  const got = await embedWith(p, ["the cat"]);
+  const cls = row(101), sep = row(102);
+  close(
+    got.data,
+    Array.from(
+      { length: D },
+      (_, j) => (cls[j] + row(1996)[j] + row(a.ids[2])[j] + sep[j]) / 4,
+    ),
+  );
+  // The table travels in the artifact.
+  const bytes = encodeStatistics(
+    {
+      kind: "pipeline-statistics",
+      pipeline: "avg",
+      fittedFor: "x",
+      corpus: "test",
+    },
+    p.corpusStatistics()!.fitted,
+  );
+  assert.deepEqual(decodeStatistics(bytes).fitted.table, table);
+});
+
+Deno.test("a contextual + static mix is (1 − w)·ĉ + w·ŝ of the two unit vectors", async () => {
+  await ready;
+  const contextual: PipelineSpec = {
+    ...base,
+    encoder: {
+      _tag: "transformer",
+      model: "tiny-bert-avg",
+      layers: { _tag: "last" },
+    },
+  };
+  const texts = ["the cat sat on a mat", "a dog ran"];
+  const c = await embedWith(await load(contextual), texts);
+  const s = await embedWith(await load(base), texts);
+  const mixed = await embedWith(
+    await load({
+      ...contextual,
+      staticMix: { encoder: base.encoder, weight: 0.3 },
+    }),
+    texts,
+  );
+  for (let i = 0; i < 2; i++) {
+    const ci = c.data.subarray(i * D, (i + 1) * D),
+      si = s.data.subarray(i * D, (i + 1) * D);
+    const nc = Math.hypot(...ci), ns = Math.hypot(...si);
+    close(
+      mixed.data.subarray(i * D, (i + 1) * D),
+      Array.from({ length: D }, (_, j) => 0.7 * ci[j] / nc + 0.3 * si[j] / ns),
+      1e-5,
+    );
+  }
+});

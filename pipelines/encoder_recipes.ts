@@ -60,6 +60,38 @@ export const encoderRecipes = (
       postprocess: { steps: [{ _tag: "whiten" }], fitOn: "corpus" },
       corpusSentences: 4000,
     },
+    {
+      ...base,
+      name: `${prefix}-avg-static`,
+      description:
+        `${about}: "Avg." static vectors (first-last states averaged over 4,000 corpus sentences), corpus-idf mean, special tokens dropped`,
+      encoder: {
+        _tag: "contextualAverage",
+        model,
+        layers: { _tag: "firstLast" },
+      },
+      pooling: "mean",
+      weighting: { _tag: "idf", fitOn: "corpus" },
+      filters: { special: true, punctuation: true, subwords: false },
+      corpusSentences: 4000,
+    },
+    {
+      ...base,
+      name: `${prefix}-first-last-plus-avg`,
+      description:
+        `${about}: "BERT+Avg." — first-last mean mixed half and half with its "Avg." static vector`,
+      encoder: { _tag: "transformer", model, layers: { _tag: "firstLast" } },
+      pooling: "mean",
+      staticMix: {
+        encoder: {
+          _tag: "contextualAverage",
+          model,
+          layers: { _tag: "firstLast" },
+        },
+        weight: 0.5,
+      },
+      corpusSentences: 4000,
+    },
   ];
 };
 

@@ -54,12 +54,18 @@ export const pathsLayer = (paths: Paths["Service"]): Layer.Layer<Paths> =>
   Layer.succeed(Paths, paths);
 
 /**
- * The folder of model `id`: under `models` if it is there, else under
- * `fixtures` if it is there, else the `models` path (for error messages).
+ * The folder of model `id` that holds `needed`: under `models` if it is
+ * there, else under `fixtures` if it is there, else the `models` path (for
+ * error messages). Per file, because a shared folder may hold a model's
+ * checkpoint while its ONNX export lives among the fixtures.
  */
-export const modelFolder = (paths: Paths["Service"], id: string): string => {
+export const modelFolder = (
+  paths: Paths["Service"],
+  id: string,
+  needed = "config.json",
+): string => {
   const primary = `${paths.models}/${id}`;
-  if (existsSync(primary)) return primary;
+  if (existsSync(`${primary}/${needed}`)) return primary;
   const fixture = `${paths.fixtures}/${id}`;
-  return existsSync(fixture) ? fixture : primary;
+  return existsSync(`${fixture}/${needed}`) ? fixture : primary;
 };

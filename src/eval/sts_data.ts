@@ -159,3 +159,25 @@ export const loadStsTask = Effect.fn("loadStsTask")(function* (
     gold: Float64Array.from(out.gold),
   } satisfies StsPairs;
 });
+
+/**
+ * The STS-B dev split (1,500 pairs): where prompt choices such as in-context
+ * demonstrations and output layers are tuned, never on test.
+ */
+export const loadStsbDev = Effect.fn("loadStsbDev")(function* (
+  dataDir: string,
+  variant: StsVariant,
+) {
+  const out = { s1: [] as string[], s2: [] as string[], gold: [] as number[] };
+  yield* readTable(`${dataDir}/sts/STSBenchmark/${variant}/sts-dev.csv`, {
+    score: 4,
+    s1: 5,
+    s2: 6,
+    header: false,
+  }, out);
+  return {
+    s1: out.s1,
+    s2: out.s2,
+    gold: Float64Array.from(out.gold),
+  } satisfies StsPairs;
+});

@@ -10,6 +10,11 @@ export interface PaddedBatch {
   readonly mask: Uint8Array;
   /** Segment ids for encoders that take `token_type_ids`; zeros when absent. */
   readonly typeIds?: Int32Array;
+  /**
+   * Token Prepending graphs only: 1 at each row's `<PST>` position, 0
+   * elsewhere, [batch, seq] (the `tp_mask` input).
+   */
+  readonly tpMask?: Float32Array;
 }
 
 /**

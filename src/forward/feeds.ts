@@ -1,4 +1,5 @@
 import type { InputSpec } from "../onnx/rewrite/rewrite_file.ts";
+import { TP_MASK_INPUT } from "../onnx/tp/graph.ts";
 import type { FeedTensor } from "./backend.ts";
 import { type PaddedBatch, positionIds } from "./batch.ts";
 
@@ -12,7 +13,8 @@ const PAST = /^past_key_values\.\d+\.(key|value)$/;
 
 /**
  * The feeds for a model's declared inputs: ids, mask, zero segment ids,
- * position ids from the mask (decoders), and an empty KV cache
+ * position ids from the mask (decoders), the `<PST>` mask of a Token
+ * Prepending graph, and an empty KV cache
  * [batch, kvHeads, 0, headDim] for every `past_key_values.N.*`. Returns a
  * reason string for an input it does not know how to fill.
  */
@@ -33,6 +35,11 @@ export const buildFeeds = (
       );
     } else if (input.name === "position_ids") {
       feeds[input.name] = int64(positionIds(b), dims);
+    } else if (input.name === TP_MASK_INPUT) {
+      if (b.tpMask?.length !== b.ids.length) {
+        return `input ${TP_MASK_INPUT} needs the batch's Token Prepending mask (${b.batch} x ${b.seq}, PaddedBatch.tpMask)`;
+      }
+      feeds[input.name] = { type: "float32", data: b.tpMask, dims };
     } else if (PAST.test(input.name)) {
       const [, heads, , headDim] = input.dims;
       if (typeof heads !== "number" || typeof headDim !== "number") {

@@ -1,7 +1,8 @@
 /**
  * llama2.c models in sentemb: the legacy checkpoint and tokenizer formats, a
  * plain TypeScript Llama-2 forward (the reference other backends are checked
- * against), greedy decoding, and Token Prepending on the residual stream.
+ * against), greedy decoding, Token Prepending on the residual stream, and
+ * the export to ONNX (the fixture builder's Llama layout with real weights).
  *
  * @example
  * ```ts
@@ -30,7 +31,15 @@ export { headSize, kvDim, type LlamaConfig, parseHeader } from "./config.ts";
 export { decode, decodePiece } from "./decode.ts";
 export { encode } from "./encode.ts";
 export { Llama2cFormatError } from "./errors.ts";
+export {
+  type ExportedModel,
+  exportLlama2c,
+  type ExportOptions,
+  exportStories260K,
+  fixtureLlamaWeights,
+} from "./export_onnx.ts";
 export { greedyDecode } from "./greedy.ts";
+export { greedyDecodeOnnx } from "./onnx_greedy.ts";
 export {
   hfLlamaConfig,
   hfLlamaTensors,
@@ -45,6 +54,7 @@ export {
 } from "./hidden_states.ts";
 export { type Llama2cModel, loadLlama2c, loadStories260K } from "./load.ts";
 export { logitsOfHidden } from "./logits.ts";
+export { PLACEHOLDER_ID } from "./placeholder.ts";
 export { BOS_ID, EOS_ID, UNK_ID } from "./special_ids.ts";
 export { kvCacheStepper, type Stepper } from "./step.ts";
 export { type Llama2cTokenizer, llama2cTokenizer } from "./tokenizer.ts";

@@ -1,7 +1,7 @@
 /**
  * ONNX graphs: random-weight fixtures shaped like real exports, their plain
- * TypeScript reference forward, and the rewrite that exposes every hidden
- * layer as a graph output.
+ * TypeScript reference forward, the rewrite that exposes every hidden
+ * layer as a graph output, and Token Prepending as a graph rewrite.
  * @module
  */
 export {
@@ -37,3 +37,15 @@ export {
   type RewrittenModel,
 } from "./rewrite/rewrite_file.ts";
 export { decodeModel, encodeModel } from "./proto.ts";
+export {
+  type LayerRange,
+  type PlaceholderBatch,
+  placeholderBatch,
+  type PlaceholderOptions,
+  PlaceholderUnplaceable,
+  tokenPrependingFile,
+  tokenPrependingGraph,
+  type TokenPrependingModel,
+  TokenPrependingUnsupported,
+  TP_MASK_INPUT,
+} from "./tp/mod.ts";

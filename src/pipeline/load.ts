@@ -13,6 +13,9 @@ import { loadGeneralCorpus } from "../corpus/general_corpus.ts";
 import type { Embeddings } from "../embeddings.ts";
 import { BadConfig, type EmptyInput } from "../errors.ts";
 import type { ForwardFailed } from "../forward/errors.ts";
+import { exportLlama2c } from "../llama2c/export_onnx.ts";
+import { loadLlama2c } from "../llama2c/load.ts";
+import { placeholderTokens } from "../prompt/placeholder_tokens.ts";
 import { wrapSentence } from "../prompt/wrap.ts";
 import { loadInputEmbeddings } from "../static/input_embeddings.ts";
 import { modelFolder, Paths } from "../paths.ts";
@@ -91,7 +94,24 @@ export interface LoadedPipeline {
 const loadTokenizer = (spec: PipelineSpec) =>
   spec.tokenizer._tag === "words"
     ? Effect.succeed<Tokenizer>(wordTokenizer(spec.tokenizer))
+    : spec.tokenizer._tag === "llama2c"
+    ? loadLlama2c(spec.tokenizer.model, {
+      checkpoint: `${spec.tokenizer.model}.bin`,
+      tokenizer: spec.tokenizer.tokenizer,
+    }).pipe(Effect.map((m): Tokenizer => m.tokenizer))
     : loadPretrainedTokenizer(spec.tokenizer.model);
+
+/** A llama2.c checkpoint's ONNX export (made once), as the stage's folder. */
+const exportedFolder = (spec: PipelineSpec) =>
+  Effect.gen(function* () {
+    if (spec.tokenizer._tag !== "llama2c") return undefined;
+    const paths = yield* Paths;
+    const exported = yield* exportLlama2c(paths, spec.tokenizer.model, {
+      checkpoint: `${spec.tokenizer.model}.bin`,
+      tokenizer: spec.tokenizer.tokenizer,
+    });
+    return exported.dir;
+  });
 
 const staticEncoder = (
   encoder: PipelineSpec["encoder"],
@@ -122,7 +142,7 @@ const checkSpec = (spec: PipelineSpec): BadConfig | undefined => {
   if (!transformer && !STATIC_POOLINGS.has(spec.pooling)) {
     return fail(`pooling "${spec.pooling}" needs a transformer encoder`);
   }
-  if (transformer && spec.tokenizer._tag !== "pretrained") {
+  if (transformer && spec.tokenizer._tag === "words") {
     return fail("a transformer needs its own (pretrained) tokenizer");
   }
   const needsIds = (e: PipelineSpec["encoder"]) =>
@@ -142,6 +162,17 @@ const checkSpec = (spec: PipelineSpec): BadConfig | undefined => {
   }
   if (spec.sentenceTransformers && !transformer) {
     return fail("sentence-transformers modules need a transformer encoder");
+  }
+  if (spec.tokenPrepending && (!transformer || !spec.prompt)) {
+    return fail("Token Prepending needs a decoder transformer and a prompt");
+  }
+  if (
+    spec.tokenizer._tag === "llama2c" &&
+    (!transformer || spec.encoder.model !== spec.tokenizer.model)
+  ) {
+    return fail(
+      "a llama2.c tokenizer goes with its own checkpoint's transformer",
+    );
   }
   if (spec.pooling === "mask" && !spec.prompt?.template.includes("[MASK]")) {
     return fail('pooling "mask" needs a prompt template with [MASK]');
@@ -189,20 +220,34 @@ export const loadPipeline = Effect.fn("loadPipeline")(
     if (invalid) return yield* invalid;
     const tokenizer = yield* loadTokenizer(spec);
     const stage = spec.encoder._tag === "transformer"
-      ? yield* loadTransformerStage(spec.encoder, tokenizer)
+      ? yield* loadTransformerStage(spec.encoder, tokenizer, {
+        folder: yield* exportedFolder(spec),
+        ...(spec.tokenPrepending &&
+            spec.tokenPrepending.start < spec.tokenPrepending.exit
+          ? { tokenPrepending: spec.tokenPrepending }
+          : {}),
+      })
       : undefined;
     const st = spec.sentenceTransformers && spec.encoder._tag === "transformer"
       ? yield* loadStModules(
         spec,
         spec.encoder.model,
-        modelFolder(paths, spec.encoder.model),
+        modelFolder(paths, spec.encoder.model, "modules.json"),
       )
       : undefined;
     const hash = pipelineHash(spec);
+    // An empty range overwrites nothing: no placeholder either, so it is
+    // exactly the plain prompt.
+    const tp = spec.tokenPrepending &&
+        spec.tokenPrepending.start < spec.tokenPrepending.exit
+      ? spec.tokenPrepending
+      : undefined;
     const tokenizeOne = (text: string): Tokenized => {
-      const t = tokenizer.tokenize(
-        spec.prompt ? wrapSentence(text, spec.prompt) : text,
-      );
+      const t = tp && spec.prompt
+        ? placeholderTokens(tokenizer, spec.prompt, text, tp.placeholderId ?? 0)
+        : tokenizer.tokenize(
+          spec.prompt ? wrapSentence(text, spec.prompt) : text,
+        );
       return stage ? truncateTokens(t, stage.maxTokens) : t;
     };
     const tokenize = (texts: ReadonlyArray<string>): Tokenized[] =>

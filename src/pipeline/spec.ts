@@ -24,6 +24,15 @@ export const TokenizerSpec = Schema.Union([
   }),
   /** The tokenizer of a model folder under SENTEMB_MODELS (or a hub id). */
   Schema.TaggedStruct("pretrained", { model: Schema.String }),
+  /**
+   * A llama2.c checkpoint `<model>/<model>.bin` with its tokenizer file
+   * (`tok512.bin`): the tokenizer is read as llama2.c encodes, and the
+   * checkpoint is exported to ONNX once for the forward stage.
+   */
+  Schema.TaggedStruct("llama2c", {
+    model: Schema.String,
+    tokenizer: Schema.String,
+  }),
 ]);
 export type TokenizerSpec = typeof TokenizerSpec.Type;
 
@@ -141,6 +150,18 @@ export const PipelineSpec = Schema.Struct({
   staticMix: Schema.optionalKey(Schema.Struct({
     encoder: EncoderSpec,
     weight: Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 })),
+  })),
+  /**
+   * Token Prepending (METHODS §4) on a decoder: a `<PST>` token before the
+   * prompt's opening quote, overwritten at the input of every layer in
+   * [start, exit) by that input's last-token row — done inside the ONNX
+   * graph. The output layer is the encoder's `layers` choice (early exit).
+   */
+  tokenPrepending: Schema.optionalKey(Schema.Struct({
+    start: NonNegativeInt,
+    exit: NonNegativeInt,
+    /** The placeholder's token id (default 0: any fixed vector will do). */
+    placeholderId: Schema.optionalKey(NonNegativeInt),
   })),
   /** A prompt template the sentence is wrapped in before tokenization. */
   prompt: Schema.optionalKey(PromptSpec),

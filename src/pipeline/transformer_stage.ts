@@ -8,7 +8,8 @@ import type { TokenFilter } from "../aggregate/token_filter.ts";
 import type { TokenWeight } from "../aggregate/weighting.ts";
 import { type Embeddings, zeros } from "../embeddings.ts";
 import { BadConfig, MissingModelFiles } from "../errors.ts";
-import { padBatch } from "../forward/batch.ts";
+import { padBatch, type PaddedBatch } from "../forward/batch.ts";
+import { tokenPrependingFile } from "../onnx/tp/rewrite_file.ts";
 import type { ForwardFailed } from "../forward/errors.ts";
 import { Forward } from "../forward/service.ts";
 import { modelFolder, Paths } from "../paths.ts";
@@ -35,7 +36,8 @@ const DECODERS = new Set([
 
 /** Rows × padded length per forward batch: bounds memory, keeps padding low. */
 export const BATCH_TOKENS = 8192;
-const BATCH_ROWS = 64;
+/** Most rows per forward batch. */
+export const BATCH_ROWS = 64;
 
 export interface ContextualAggregator {
   readonly pooling: ContextualPooling;
@@ -90,11 +92,22 @@ export const lengthBuckets = (
   return batches;
 };
 
+export interface StageOptions {
+  /** The model folder, when it is not found by id (an exported checkpoint). */
+  readonly folder?: string;
+  /** Token Prepending layers: the graph is rewritten to overwrite `<PST>`. */
+  readonly tokenPrepending?: { readonly start: number; readonly exit: number };
+}
+
 export const loadTransformerStage = Effect.fn("loadTransformerStage")(
-  function* (encoder: TransformerSpec, tokenizer: Tokenizer) {
+  function* (
+    encoder: TransformerSpec,
+    tokenizer: Tokenizer,
+    options: StageOptions = {},
+  ) {
     const paths = yield* Paths;
     const forward = yield* Forward;
-    const folder = modelFolder(paths, encoder.model);
+    const folder = options.folder ?? modelFolder(paths, encoder.model);
     const configPath = `${folder}/config.json`;
     const config = yield* Effect.try({
       try: () =>
@@ -111,8 +124,10 @@ export const loadTransformerStage = Effect.fn("loadTransformerStage")(
           hint: "A transformer pipeline needs the model folder's config.json.",
         }),
     });
+    const source = `${folder}/${encoder.file ?? "onnx/model.onnx"}`;
+    const tp = options.tokenPrepending;
     const model = yield* forward.load(
-      `${folder}/${encoder.file ?? "onnx/model.onnx"}`,
+      tp ? (yield* tokenPrependingFile(source, tp)).path : source,
     );
     const padSide: "left" | "right" =
       config.is_decoder || DECODERS.has(config.model_type ?? "")
@@ -128,6 +143,21 @@ export const loadTransformerStage = Effect.fn("loadTransformerStage")(
         }),
     });
     const dim = config.hidden_size ?? config.n_embd ?? 0;
+    // A TP graph reads each row's <PST> position from its tp_mask input;
+    // rows are left-padded, so token k sits at seq − length + k.
+    const withPlaceholders = (
+      batch: PaddedBatch,
+      rows: ReadonlyArray<Tokenized>,
+    ): PaddedBatch => {
+      if (!tp) return batch;
+      const tpMask = new Float32Array(batch.batch * batch.seq);
+      rows.forEach((t, r) => {
+        if (t.placeholder !== undefined) {
+          tpMask[r * batch.seq + batch.seq - t.ids.length + t.placeholder] = 1;
+        }
+      });
+      return { ...batch, tpMask };
+    };
     const padId = tokenizer.padId ?? 0;
 
     const pool = (
@@ -138,10 +168,9 @@ export const loadTransformerStage = Effect.fn("loadTransformerStage")(
         const out = zeros(sentences.length, dim);
         const lengths = sentences.map((s) => s.ids.length);
         for (const rows of lengthBuckets(lengths)) {
-          const batch = padBatch(
-            rows.map((i) => sentences[i].ids),
-            padId,
-            padSide,
+          const batch = withPlaceholders(
+            padBatch(rows.map((i) => sentences[i].ids), padId, padSide),
+            rows.map((i) => sentences[i]),
           );
           const h = yield* model.run(batch);
           if (h.dim !== dim) {
@@ -181,10 +210,9 @@ export const loadTransformerStage = Effect.fn("loadTransformerStage")(
       Effect.gen(function* () {
         const lengths = sentences.map((s) => s.ids.length);
         for (const rows of lengthBuckets(lengths)) {
-          const batch = padBatch(
-            rows.map((i) => sentences[i].ids),
-            padId,
-            padSide,
+          const batch = withPlaceholders(
+            padBatch(rows.map((i) => sentences[i].ids), padId, padSide),
+            rows.map((i) => sentences[i]),
           );
           const h = yield* model.run(batch);
           const states = mixStates(h.data, h.count, weights);

@@ -1,17 +1,9 @@
 import { Context, Effect, Exit, Layer } from "effect";
 import { type Embeddings, fromData, row } from "../embeddings.ts";
-import type {
-  BadConfig,
-  EmptyInput,
-  MissingModelFiles,
-  UnknownPipeline,
-} from "../errors.ts";
+import type { BadConfig, UnknownPipeline } from "../errors.ts";
 import { ArtifactError } from "../artifact/artifact_error.ts";
 import { artifactPath } from "../artifact/artifact_store.ts";
 import { portabilityProblem } from "../pipeline/portable_embedder.ts";
-import type { ForwardFailed } from "../forward/errors.ts";
-import type { LoadError } from "../forward/service.ts";
-import type { DataError } from "../eval/data_error.ts";
 import { Paths } from "../paths.ts";
 import type { Services } from "../services.ts";
 import {
@@ -55,15 +47,12 @@ export interface EmbedResult {
   readonly hash: string;
 }
 
+/** Whatever finding and loading a pipeline can fail with. */
 export type LoadFailure =
-  | LoadError
-  | ForwardFailed
-  | ArtifactError
+  | Effect.Error<ReturnType<typeof loadPipeline>>
   | UnknownPipeline
   | BadConfig
-  | MissingModelFiles
-  | DataError
-  | EmptyInput;
+  | EmbedError;
 
 export type EmbedFailure =
   | LoadFailure

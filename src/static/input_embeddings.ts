@@ -62,7 +62,8 @@ const tableOf = (
 export const loadInputEmbeddings = Effect.fn("loadInputEmbeddings")(
   function* (model: string, file?: string) {
     const paths = yield* Paths;
-    const path = `${modelFolder(paths, model)}/${file ?? "onnx/model.onnx"}`;
+    const onnxFile = file ?? "onnx/model.onnx";
+    const path = `${modelFolder(paths, model, onnxFile)}/${onnxFile}`;
     const bytes = yield* Effect.try({
       try: () => Deno.readFileSync(path),
       catch: () =>

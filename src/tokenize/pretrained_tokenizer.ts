@@ -17,7 +17,7 @@ const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
 export const loadPretrainedTokenizer = Effect.fn("loadPretrainedTokenizer")(
   function* (model: string) {
     const paths = yield* Paths;
-    const folder = modelFolder(paths, model);
+    const folder = modelFolder(paths, model, "tokenizer.json");
     if (!SAFE_ID.test(model) || model.includes("..")) {
       return yield* new MissingModelFiles({
         model,

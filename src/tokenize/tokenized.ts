@@ -8,6 +8,8 @@ export interface Tokenized {
   readonly ids: Uint32Array;
   /** 1 where the token is a special token ([CLS], [SEP], <s>, ...). */
   readonly special: Uint8Array;
+  /** Index of a Token Prepending `<PST>` placeholder, when there is one. */
+  readonly placeholder?: number;
 }
 
 /** Splits sentences into tokens; pure and synchronous once loaded. */

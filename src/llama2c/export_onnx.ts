@@ -1,7 +1,7 @@
 import { Effect } from "effect";
 import { existsSync } from "node:fs";
-import { MissingModelFiles } from "../errors.ts";
 import { cacheDir, sha256Hex, writeAtomic } from "../onnx/cache_dir.ts";
+import { readBytes } from "./load.ts";
 import { fixtureModel } from "../onnx/fixture/build.ts";
 import type { LlamaConfig as FixtureLlamaConfig } from "../onnx/fixture/config.ts";
 import type { NormForm } from "../onnx/fixture/emit.ts";
@@ -10,7 +10,6 @@ import type { LlamaWeights as FixtureLlamaWeights } from "../onnx/fixture/weight
 import { encodeModel } from "../onnx/proto.ts";
 import { parseCheckpoint } from "./checkpoint.ts";
 import { headSize } from "./config.ts";
-import { Llama2cFormatError } from "./errors.ts";
 import { hfLlamaConfig, toHalfSplitRope } from "./hf_layout.ts";
 import type { LlamaWeights } from "./weights.ts";
 
@@ -95,22 +94,6 @@ export interface ExportOptions {
   readonly norm?: NormForm;
 }
 
-const readSource = (model: string, path: string) =>
-  Effect.tryPromise({
-    try: () => Deno.readFile(path),
-    catch: (e) =>
-      e instanceof Deno.errors.NotFound
-        ? new MissingModelFiles({
-          model,
-          path,
-          hint: "llama2.c models are read from SENTEMB_MODELS/<id>/.",
-        })
-        : new Llama2cFormatError({
-          file: path,
-          reason: `cannot be read: ${String(e)}`,
-        }),
-  });
-
 /**
  * Exports `<models>/<id>/<checkpoint>` through the fixture builder's Llama
  * layout with the real weights, plus a Hugging Face `config.json` and a copy
@@ -126,7 +109,7 @@ export const exportLlama2c = Effect.fn("exportLlama2c")(function* (
 ) {
   const norm = options.norm ?? "decomposed";
   const source = `${paths.models}/${id}/${files.checkpoint}`;
-  const bytes = yield* readSource(id, source);
+  const bytes = yield* readBytes(id, source);
   const sourceSha = yield* Effect.promise(() => sha256Hex(bytes));
   const dir = `${cacheDir()}/models/${id}`;
   const name = norm === "op" ? "model_fused" : "model";
@@ -139,7 +122,7 @@ export const exportLlama2c = Effect.fn("exportLlama2c")(function* (
     return { dir, modelPath, sourceSha, built: false } satisfies ExportedModel;
   }
   const weights = yield* parseCheckpoint(bytes, source);
-  const tokenizer = yield* readSource(
+  const tokenizer = yield* readBytes(
     id,
     `${paths.models}/${id}/${files.tokenizer}`,
   );

@@ -13,7 +13,8 @@ export interface Llama2cModel {
   readonly tokenizer: Llama2cTokenizer;
 }
 
-const readBytes = (model: string, path: string) =>
+/** A checkpoint or tokenizer file's bytes; a missing file names its path. */
+export const readBytes = (model: string, path: string) =>
   Effect.tryPromise({
     try: () => Deno.readFile(path),
     catch: (e) =>

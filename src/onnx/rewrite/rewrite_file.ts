@@ -2,6 +2,7 @@ import { Effect } from "effect";
 import { existsSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { MissingModelFiles } from "../../errors.ts";
+import { readCachedMeta, writeJsonAtomic } from "../cached_meta.ts";
 import { cacheDir, sha256Hex, writeAtomic } from "../cache_dir.ts";
 import { decodeModel, encodeModel, int64, type ModelProto } from "../proto.ts";
 import { LayersNotFound, OnnxParseError } from "./errors.ts";
@@ -157,24 +158,7 @@ export const rewriteModelFile = Effect.fn("rewriteModelFile")(function* (
   return meta;
 });
 
-/** A cached rewrite's description, followed through a stat pointer if it is one. */
-const readMeta = (file: string) =>
-  Effect.promise(async (): Promise<RewrittenModel | undefined> => {
-    try {
-      const json = JSON.parse(await Deno.readTextFile(file));
-      const meta = "meta" in json
-        ? JSON.parse(await Deno.readTextFile(json.meta))
-        : json;
-      return existsSync(meta.path) ? meta as RewrittenModel : undefined;
-    } catch {
-      return undefined;
-    }
-  });
+const readMeta = (file: string) => readCachedMeta<RewrittenModel>(file);
 
-const writePointer = async (pointer: string, meta: string) => {
-  await Deno.mkdir(dirname(pointer), { recursive: true });
-  await writeAtomic(
-    pointer,
-    new TextEncoder().encode(JSON.stringify({ meta })),
-  );
-};
+const writePointer = (pointer: string, meta: string) =>
+  writeJsonAtomic(pointer, { meta });

@@ -2,6 +2,7 @@ import { Effect } from "effect";
 import { existsSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { MissingModelFiles } from "../../errors.ts";
+import { readCachedMeta, writeJsonAtomic } from "../cached_meta.ts";
 import { cacheDir, sha256Hex, writeAtomic } from "../cache_dir.ts";
 import { decodeModel, encodeModel } from "../proto.ts";
 import { LayersNotFound, OnnxParseError } from "../rewrite/errors.ts";
@@ -26,26 +27,9 @@ export interface TokenPrependingModel {
   readonly strategy: string;
 }
 
-const readMeta = (file: string) =>
-  Effect.promise(async (): Promise<TokenPrependingModel | undefined> => {
-    try {
-      const json = JSON.parse(await Deno.readTextFile(file));
-      const meta = "meta" in json
-        ? JSON.parse(await Deno.readTextFile(json.meta))
-        : json;
-      return existsSync(meta.path) ? meta as TokenPrependingModel : undefined;
-    } catch {
-      return undefined;
-    }
-  });
+const readMeta = (file: string) => readCachedMeta<TokenPrependingModel>(file);
 
-const writeJson = async (file: string, value: unknown) => {
-  await Deno.mkdir(dirname(file), { recursive: true });
-  await writeAtomic(
-    file,
-    new TextEncoder().encode(JSON.stringify(value, null, 2)),
-  );
-};
+const writeJson = writeJsonAtomic;
 
 /**
  * Writes (once) the Token-Prepending form of a decoder's ONNX file for the

@@ -59,6 +59,35 @@ export { pearson, rankAverageTies, spearman } from "./src/eval/correlation.ts";
 export { loadStsTask, type StsPairs } from "./src/eval/sts_data.ts";
 export { STS_TASKS, type StsTaskName } from "./src/eval/sts_tasks.ts";
 export { DataError } from "./src/eval/data_error.ts";
+export {
+  type ClusteringReport,
+  evaluateClustering,
+} from "./src/eval/clustering_eval.ts";
+export {
+  CLUSTERING_EXTRAS,
+  CLUSTERING_TASKS,
+  type ClusteringTaskName,
+} from "./src/eval/clustering_tasks.ts";
+export {
+  type ClassificationReport,
+  evaluateClassification,
+} from "./src/eval/classification_eval.ts";
+export {
+  CLASSIFICATION_TASKS,
+  type ClassificationTaskName,
+} from "./src/eval/classification_tasks.ts";
+export { clusteringAccuracy, nmi } from "./src/eval/cluster_metrics.ts";
+export { kmeans } from "./src/eval/kmeans.ts";
+export {
+  fitLogistic,
+  type LogisticModel,
+  predictLogistic,
+} from "./src/eval/logistic_regression.ts";
+export { type Gemm, jsGemm } from "./src/eval/gemm.ts";
+export { ortGemm } from "./src/eval/ort_gemm.ts";
+export { type Isotropy, isotropy } from "./src/eval/isotropy.ts";
+export { cachedForwardLayer } from "./src/eval/cached_forward.ts";
+export { gridVariants } from "./src/eval/grid.ts";
 
 /**
  * One call from a pipeline name to vectors: find, load, fit (on the input

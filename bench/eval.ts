@@ -1,29 +1,52 @@
-import { Effect } from "effect";
+import { Effect, Layer } from "effect";
 import { DEFAULT_PIPELINE, PIPELINES } from "../pipelines/mod.ts";
 import { parseFlags } from "../src/cli/args.ts";
 import { runMain } from "../src/cli/run_main.ts";
 import { BadConfig } from "../src/errors.ts";
-import { evaluateSts, type StsVariant } from "../src/eval/sts_eval.ts";
-import { STS_TASKS } from "../src/eval/sts_tasks.ts";
+import { cachedForwardLayer } from "../src/eval/cached_forward.ts";
+import { type Gemm, jsGemm } from "../src/eval/gemm.ts";
+import { gridVariants } from "../src/eval/grid.ts";
+import { ortGemm } from "../src/eval/ort_gemm.ts";
+import type { StsVariant } from "../src/eval/sts_eval.ts";
 import { loadPipeline } from "../src/pipeline/load.ts";
 import { findPipeline } from "../src/pipeline/registry.ts";
 import { Paths } from "../src/paths.ts";
-import { formatStsTable } from "./sts_table.ts";
+import { ServicesFromEnv } from "../src/services.ts";
+import { resultJson, type Suite, SUITES } from "./eval_result.ts";
+import { progress } from "./progress.ts";
+import { comparisonMarkdown, pipelineMarkdown } from "./report_markdown.ts";
+import { reportHtml } from "./report_html.ts";
+import { runSuites, stepsPerPipeline } from "./run_suites.ts";
 
 const USAGE =
-  `Usage: deno task eval [--pipeline NAME] [--suite sts] [--variant raw|senteval] [--json]
+  `Usage: deno task eval [--pipeline NAME] [--suite sts|clustering|classification|all]
+                      [--variant raw|senteval] [--grid] [--extras] [--json] [--out DIR]
 
 Evaluates a pipeline on the data in SENTEMB_DATA (default ../shared/data).
---suite     sts (the 8 STS tasks; Spearman x100 of cosine vs gold)
---variant   raw (original text, as MTEB) or senteval (Moses-tokenised,
-            lowercased, as SimCSE/PromptBERT tables). Default raw.
---json      print one JSON object instead of the table.`;
+--suite     sts: the 8 STS tasks (Spearman x100 of cosine vs gold; default)
+            clustering: 6 short-text sets, k-means++ ACC and NMI
+            classification: 12 tasks, logistic regression accuracy
+            all: the three
+--variant   STS text: raw (original, as MTEB; default) or senteval
+            (Moses-tokenised, lowercased, as SimCSE/PromptBERT tables)
+--grid      run the pipeline's pooling x weighting x post-processing
+            (x layers) variants; a transformer's hidden states are computed
+            once and shared through the cache
+--extras    add GoogleNews-T and -S to the clustering suite
+--json      print one JSON object instead of tables
+--out DIR   also write DIR/results.json, DIR/report.md, DIR/report.html
+
+Results and hidden states are cached under SENTEMB_CACHE (default .cache/):
+a rerun on identical vectors reads its scores back.`;
 
 const flags = parseFlags(Deno.args, {
   pipeline: { type: "string" },
   suite: { type: "string" },
   variant: { type: "string" },
+  grid: { type: "boolean" },
+  extras: { type: "boolean" },
   json: { type: "boolean" },
+  out: { type: "string" },
   help: { type: "boolean" },
 }, USAGE);
 if (flags.help) {
@@ -31,12 +54,38 @@ if (flags.help) {
   Deno.exit(0);
 }
 
+// The native products are 10–50x faster; without the addon, plain TS still works.
+const loadGemm = (): Promise<Gemm> =>
+  ortGemm(Math.min(2, navigator.hardwareConcurrency)).catch((e) => {
+    console.error(
+      `note: onnxruntime unavailable (${e}); using the TypeScript products`,
+    );
+    return jsGemm;
+  });
+
+const writeReports = (dir: string, files: Record<string, string>) =>
+  Effect.tryPromise({
+    try: async () => {
+      await Deno.mkdir(dir, { recursive: true });
+      for (const [name, text] of Object.entries(files)) {
+        await Deno.writeTextFile(`${dir}/${name}`, text);
+      }
+    },
+    catch: (e) =>
+      new BadConfig({
+        subject: "--out",
+        reason: `cannot write to ${dir} (${
+          e instanceof Error ? e.message : String(e)
+        }); deno task eval may write under out/ and .cache/`,
+      }),
+  });
+
 const program = Effect.gen(function* () {
   const suite = flags.suite ?? "sts";
-  if (suite !== "sts") {
+  if (suite !== "all" && !SUITES.includes(suite as Suite)) {
     return yield* new BadConfig({
       subject: "--suite",
-      reason: `"${suite}" is not a suite; available: sts`,
+      reason: `"${suite}" is not a suite; available: ${SUITES.join(", ")}, all`,
     });
   }
   const variant = flags.variant ?? "raw";
@@ -46,44 +95,74 @@ const program = Effect.gen(function* () {
       reason: `"${variant}" is not raw or senteval`,
     });
   }
-  const spec = yield* findPipeline(
+  const base = yield* findPipeline(
     PIPELINES,
     flags.pipeline ?? DEFAULT_PIPELINE,
   );
   const paths = yield* Paths;
-  const pipeline = yield* loadPipeline(spec);
+  const settings = {
+    dataDir: paths.data,
+    suites: suite === "all" ? SUITES : [suite as Suite],
+    variant: variant as StsVariant,
+    extras: flags.extras ?? false,
+    gemm: yield* Effect.promise(loadGemm),
+    progress: progress(true),
+  };
+  const variants = flags.grid
+    ? gridVariants(base)
+    : [{ spec: base, axes: undefined }];
+  const counter = {
+    done: 0,
+    total: variants.length * stepsPerPipeline(settings),
+  };
   const started = performance.now();
-  const report = yield* evaluateSts(
-    pipeline,
-    paths.data,
-    variant as StsVariant,
-    flags.json
-      ? undefined
-      : (task, s) =>
-        console.error(`  ${task.padEnd(12)} ${s.spearman.toFixed(2)}`),
-  );
+  const results = [];
+  for (const v of variants) {
+    const pipeline = yield* loadPipeline(v.spec);
+    results.push(
+      yield* runSuites(pipeline, v.spec.name, v.axes, settings, counter),
+    );
+  }
+  settings.progress.done();
   const seconds = (performance.now() - started) / 1000;
-  if (flags.json) {
-    console.log(JSON.stringify({
-      pipeline: spec.name,
-      hash: pipeline.hash,
+  const json = flags.grid
+    ? {
+      base: base.name,
       suite,
       variant,
-      metric: "spearman x100",
-      tasks: Object.fromEntries(
-        STS_TASKS.map((t) => [t, report.tasks[t].spearman]),
-      ),
-      pearson: Object.fromEntries(
-        STS_TASKS.map((t) => [t, report.tasks[t].pearson]),
-      ),
-      avg7: report.avg7,
-      avg8: report.avg8,
+      variants: results.map((r) => resultJson(r, suite, variant)),
       seconds,
-    }));
-    return;
+    }
+    : resultJson(results[0], suite, variant);
+  const markdown = [
+    `# sentemb evaluation: ${base.name}${
+      flags.grid ? ` (grid of ${results.length})` : ""
+    }`,
+    ...(results.length > 1 ? [comparisonMarkdown(results)] : []),
+    ...results.map((r) => pipelineMarkdown(r, variant)),
+    `Total: ${seconds.toFixed(1)} s; matrix products on ${settings.gemm.name}.`,
+  ].join("\n\n");
+  if (flags.out) {
+    yield* writeReports(flags.out, {
+      "results.json": JSON.stringify(json, null, 2),
+      "report.md": `${markdown}\n`,
+      "report.html": reportHtml(results, {
+        pipeline: base.name,
+        suite,
+        "STS text": variant,
+        variants: String(results.length),
+        "matrix products": settings.gemm.name,
+        "total seconds": seconds.toFixed(1),
+      }),
+    });
   }
-  console.log(formatStsTable(spec.name, pipeline.hash, report));
-  console.log(`(${seconds.toFixed(1)} s)`);
+  console.log(flags.json ? JSON.stringify(json) : markdown);
 });
 
-await runMain(program);
+// Hidden states go through the on-disk cache: grid variants share one
+// forward pass, and a rerun skips the model.
+const services = Layer.merge(
+  ServicesFromEnv,
+  cachedForwardLayer().pipe(Layer.provide(ServicesFromEnv)),
+);
+await runMain(program, services);

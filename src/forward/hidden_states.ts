@@ -12,15 +12,34 @@ export interface HiddenStates {
   readonly dim: number;
   readonly data: Float32Array;
   readonly mask: Uint8Array;
+  /**
+   * When only some states were fetched: the state each of the `count` slabs
+   * holds (`[12]`: slab 0 is state 12). Absent: slab k is state k.
+   */
+  readonly layers?: ReadonlyArray<number>;
 }
 
-/** State `layer` as a [batch, seq, dim] view (no copy). */
+/**
+ * State `layer` as a [batch, seq, dim] view (no copy).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { layerView } from "./hidden_states.ts";
+ * const h = { count: 2, batch: 1, seq: 1, dim: 2, data: Float32Array.of(1, 2, 3, 4), mask: Uint8Array.of(1), layers: [4, 12] };
+ * assert.deepEqual([...layerView(h, 12)], [3, 4]);
+ * assert.throws(() => layerView(h, 0), RangeError);
+ * ```
+ */
 export const layerView = (h: HiddenStates, layer: number): Float32Array => {
-  if (!Number.isInteger(layer) || layer < 0 || layer >= h.count) {
+  const slab = h.layers ? h.layers.indexOf(layer) : layer;
+  if (!Number.isInteger(slab) || slab < 0 || slab >= h.count) {
     throw new RangeError(
-      `hidden state ${layer} out of range 0..${h.count - 1}`,
+      h.layers
+        ? `hidden state ${layer} was not fetched (have ${h.layers.join(", ")})`
+        : `hidden state ${layer} out of range 0..${h.count - 1}`,
     );
   }
   const size = h.batch * h.seq * h.dim;
-  return h.data.subarray(layer * size, (layer + 1) * size);
+  return h.data.subarray(slab * size, (slab + 1) * size);
 };

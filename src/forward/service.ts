@@ -21,9 +21,16 @@ import { wasmBackend } from "./wasm_backend.ts";
 /** A model ready to run: its rewritten graph open in one session. */
 export interface ForwardModel {
   readonly info: RewrittenModel;
-  /** All L + 1 hidden states of a padded batch, [L + 1, batch, seq, dim]. */
+  /**
+   * The hidden states of a padded batch: all L + 1 by default,
+   * [L + 1, batch, seq, dim]; with `states`, only those, in that order
+   * (`HiddenStates.layers` names them). Each state fetched is a
+   * [batch, seq, dim] copy out of the runtime, so a pipeline that reads one
+   * layer fetches one.
+   */
   readonly run: (
     batch: PaddedBatch,
+    states?: ReadonlyArray<number>,
   ) => Effect.Effect<HiddenStates, ForwardFailed>;
 }
 
@@ -45,31 +52,26 @@ export class Forward extends Context.Service<Forward, {
 }>()("sentemb/Forward") {}
 
 const stack = (
-  info: RewrittenModel,
+  names: ReadonlyArray<string>,
   b: PaddedBatch,
   fetched: Record<string, { data: Float32Array; dims: ReadonlyArray<number> }>,
-): HiddenStates | string => {
-  const first = fetched[info.hiddenStates[0]];
+): { data: Float32Array; dim: number } | string => {
+  const first = fetched[names[0]];
   const dim = first.dims[first.dims.length - 1];
   const size = b.batch * b.seq * dim;
-  const data = new Float32Array(info.hiddenStates.length * size);
-  for (const [k, name] of info.hiddenStates.entries()) {
+  for (const name of names) {
     const t = fetched[name];
     if (t.data.length !== size) {
       return `${name} has shape [${
         t.dims.join(", ")
       }], expected [${b.batch}, ${b.seq}, ${dim}]`;
     }
-    data.set(t.data, k * size);
   }
-  return {
-    count: info.hiddenStates.length,
-    batch: b.batch,
-    seq: b.seq,
-    dim,
-    data,
-    mask: b.mask,
-  };
+  // One state is returned as the runtime handed it over: no second copy.
+  if (names.length === 1) return { data: first.data, dim };
+  const data = new Float32Array(names.length * size);
+  names.forEach((name, k) => data.set(fetched[name].data, k * size));
+  return { data, dim };
 };
 
 const checkBatch = (b: PaddedBatch): string | undefined =>
@@ -77,6 +79,19 @@ const checkBatch = (b: PaddedBatch): string | undefined =>
     ? `empty batch (${b.batch} x ${b.seq})`
     : b.ids.length !== b.batch * b.seq || b.mask.length !== b.batch * b.seq
     ? `ids/mask length ${b.ids.length}/${b.mask.length} do not match ${b.batch} x ${b.seq}`
+    : undefined;
+
+const checkStates = (
+  states: ReadonlyArray<number> | undefined,
+  count: number,
+): string | undefined =>
+  states === undefined
+    ? undefined
+    : states.length === 0
+    ? "no hidden state asked for"
+    : states.find((k) => !Number.isInteger(k) || k < 0 || k >= count) !==
+        undefined
+    ? `hidden states [${states.join(", ")}] are not all in 0..${count - 1}`
     : undefined;
 
 /** Builds the service over one runtime. */
@@ -101,19 +116,35 @@ export const makeForward = (backend: Backend) =>
         try: () => backend.open(info.path),
         catch: (e) => fail(modelPath, `cannot create a session: ${String(e)}`),
       });
-      const run = Effect.fn("Forward.run")(function* (b: PaddedBatch) {
-        const bad = checkBatch(b);
+      const count = info.hiddenStates.length;
+      const run = Effect.fn("Forward.run")(function* (
+        b: PaddedBatch,
+        states?: ReadonlyArray<number>,
+      ) {
+        const bad = checkBatch(b) ?? checkStates(states, count);
         if (bad !== undefined) return yield* fail(modelPath, bad);
         const feeds = buildFeeds(info.inputs, b);
         if (typeof feeds === "string") return yield* fail(modelPath, feeds);
+        const names = states === undefined
+          ? info.hiddenStates
+          : states.map((k) => info.hiddenStates[k]);
         const fetched = yield* Effect.tryPromise({
-          try: () => session.run(feeds, info.hiddenStates),
+          try: () => session.run(feeds, names),
           catch: (e) => fail(modelPath, String(e)),
         });
-        const states = stack(info, b, fetched);
-        return typeof states === "string"
-          ? yield* fail(modelPath, states)
-          : states;
+        const stacked = stack(names, b, fetched);
+        if (typeof stacked === "string") {
+          return yield* fail(modelPath, stacked);
+        }
+        return {
+          count: names.length,
+          batch: b.batch,
+          seq: b.seq,
+          dim: stacked.dim,
+          data: stacked.data,
+          mask: b.mask,
+          ...(states === undefined ? {} : { layers: [...states] }),
+        } satisfies HiddenStates;
       });
       const model: ForwardModel = { info, run };
       sessions.set(modelPath, { model, session });

@@ -1,6 +1,7 @@
 import { type Embeddings, zeros } from "../embeddings.ts";
 import { type Pooling, poolSentence } from "../aggregate/pool.ts";
 import type { TokenFilter } from "../aggregate/token_filter.ts";
+import { memoTokenFns } from "../aggregate/token_memo.ts";
 import type { TokenWeight } from "../aggregate/weighting.ts";
 import type { StaticEncoder } from "../static/static_encoder.ts";
 import type { Tokenized } from "../tokenize/tokenized.ts";
@@ -12,6 +13,9 @@ export interface Aggregator {
   readonly pooling: Pooling;
 }
 
+// Each aggregator's filter and weight, remembered per token across calls.
+const memos = new WeakMap<Aggregator, ReturnType<typeof memoTokenFns>>();
+
 /** Pools each tokenized sentence into one row of a new batch. */
 export const aggregate = (
   sentences: ReadonlyArray<Tokenized>,
@@ -20,12 +24,17 @@ export const aggregate = (
   const dim = agg.encoder.dim;
   const out = zeros(sentences.length, dim);
   const scratch = new Float32Array(dim);
+  let memo = memos.get(agg);
+  if (memo === undefined) {
+    memo = memoTokenFns(agg.keep, agg.weight);
+    memos.set(agg, memo);
+  }
   for (let i = 0; i < sentences.length; i++) {
     poolSentence(
       sentences[i],
       agg.encoder,
-      agg.weight,
-      agg.keep,
+      memo.weight,
+      memo.keep,
       agg.pooling,
       out.data.subarray(i * dim, (i + 1) * dim),
       scratch,

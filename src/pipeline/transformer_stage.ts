@@ -11,9 +11,11 @@ import { BadConfig, MissingModelFiles } from "../errors.ts";
 import { padBatch, type PaddedBatch } from "../forward/batch.ts";
 import { tokenPrependingFile } from "../onnx/tp/rewrite_file.ts";
 import type { ForwardFailed } from "../forward/errors.ts";
+import type { HiddenStates } from "../forward/hidden_states.ts";
 import { Forward } from "../forward/service.ts";
 import { modelFolder, Paths } from "../paths.ts";
 import type { Tokenized, Tokenizer } from "../tokenize/tokenized.ts";
+import { lengthBuckets } from "./length_buckets.ts";
 import type { EncoderSpec, LayerSelection } from "./spec.ts";
 
 type TransformerSpec = Extract<EncoderSpec, { _tag: "transformer" }>;
@@ -34,10 +36,7 @@ const DECODERS = new Set([
   "gemma",
 ]);
 
-/** Rows × padded length per forward batch: bounds memory, keeps padding low. */
-export const BATCH_TOKENS = 8192;
-/** Most rows per forward batch. */
-export const BATCH_ROWS = 64;
+export { BATCH_ROWS, BATCH_TOKENS, lengthBuckets } from "./length_buckets.ts";
 
 export interface ContextualAggregator {
   readonly pooling: ContextualPooling;
@@ -65,32 +64,6 @@ export interface TransformerStage {
     agg: ContextualAggregator,
   ): Effect.Effect<Embeddings, ForwardFailed | BadConfig>;
 }
-
-/**
- * Length-bucketed batches: sentences sorted by length, cut into batches
- * whose padded size stays within the token budget, so similar lengths share
- * a batch and padding stays low. Returns row indices per batch.
- */
-export const lengthBuckets = (
-  lengths: ReadonlyArray<number>,
-  budget: number = BATCH_TOKENS,
-  maxRows: number = BATCH_ROWS,
-): number[][] => {
-  const order = [...lengths.keys()].sort((a, b) => lengths[a] - lengths[b]);
-  const batches: number[][] = [];
-  let current: number[] = [];
-  for (const i of order) {
-    // Sorted ascending, so this row's length is the batch's padded length.
-    const padded = (current.length + 1) * lengths[i];
-    if (current.length > 0 && (padded > budget || current.length >= maxRows)) {
-      batches.push(current);
-      current = [];
-    }
-    current.push(i);
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
-};
 
 export interface StageOptions {
   /** The model folder, when it is not found by id (an exported checkpoint). */
@@ -142,6 +115,11 @@ export const loadTransformerStage = Effect.fn("loadTransformerStage")(
           reason: (e as Error).message,
         }),
     });
+    // Only the states the selection reads are fetched: each is a copy out of
+    // the runtime, and most pipelines read one of L + 1.
+    const used = [...weights.keys()].filter((k) => weights[k] !== 0);
+    const slabWeights = (h: HiddenStates): Float32Array =>
+      h.layers ? Float32Array.from(h.layers, (k) => weights[k]) : weights;
     const dim = config.hidden_size ?? config.n_embd ?? 0;
     // A TP graph reads each row's <PST> position from its tp_mask input;
     // rows are left-padded, so token k sits at seq − length + k.
@@ -172,7 +150,7 @@ export const loadTransformerStage = Effect.fn("loadTransformerStage")(
             padBatch(rows.map((i) => sentences[i].ids), padId, padSide),
             rows.map((i) => sentences[i]),
           );
-          const h = yield* model.run(batch);
+          const h = yield* model.run(batch, used);
           if (h.dim !== dim) {
             return yield* new BadConfig({
               subject: `model ${encoder.model}`,
@@ -180,7 +158,7 @@ export const loadTransformerStage = Effect.fn("loadTransformerStage")(
                 `config.json says ${dim} dimensions, the graph gives ${h.dim}`,
             });
           }
-          const states = mixStates(h.data, h.count, weights);
+          const states = mixStates(h.data, h.count, slabWeights(h));
           for (let r = 0; r < rows.length; r++) {
             const i = rows[r];
             const ok = poolContextual(
@@ -214,8 +192,8 @@ export const loadTransformerStage = Effect.fn("loadTransformerStage")(
             padBatch(rows.map((i) => sentences[i].ids), padId, padSide),
             rows.map((i) => sentences[i]),
           );
-          const h = yield* model.run(batch);
-          const states = mixStates(h.data, h.count, weights);
+          const h = yield* model.run(batch, used);
+          const states = mixStates(h.data, h.count, slabWeights(h));
           for (let r = 0; r < rows.length; r++) {
             // Real positions in order: token t is the t-th masked-in position.
             let t = 0;

@@ -1,3 +1,4 @@
+import { rowArena } from "./row_arena.ts";
 import type { StaticEncoder } from "./static_encoder.ts";
 
 // murmur3's 32-bit finaliser: integer-only, so every platform computes the
@@ -43,9 +44,38 @@ export const randomVector = (
 /**
  * Random token embeddings keyed by token id (vocabulary ids, or hashed words
  * for the vocabulary-free tokenizer). Vectors are computed once per id and
- * kept, since a corpus reuses a small set of ids many times.
+ * kept, since a corpus reuses a small set of ids many times: in WebAssembly
+ * memory, pooled there by a SIMD kernel, where the runtime has WebAssembly
+ * SIMD; as JavaScript arrays otherwise. Both give the same vectors.
  */
 export const randomEncoder = (
+  options: { readonly dim: number; readonly seed: number },
+): StaticEncoder => {
+  const name = `random(dim=${options.dim}, seed=${options.seed})`;
+  const arena = rowArena(options.dim);
+  if (arena === undefined) return inJavaScript(name, options);
+  const handles = new Map<number, number>();
+  const rowOf = (id: number): number => {
+    let h = handles.get(id);
+    if (h === undefined) {
+      h = arena.add((row) => randomVector(options.seed, id, row));
+      handles.set(id, h);
+    }
+    return h;
+  };
+  return {
+    name,
+    dim: options.dim,
+    vector(id, _token, out) {
+      out.set(arena.view(rowOf(id)));
+      return true;
+    },
+    rows: { rowOf: (id) => rowOf(id), weightedMean: arena.weightedMean },
+  };
+};
+
+const inJavaScript = (
+  name: string,
   options: { readonly dim: number; readonly seed: number },
 ): StaticEncoder => {
   const cache = new Map<number, Float32Array>();
@@ -59,7 +89,7 @@ export const randomEncoder = (
     return v;
   };
   return {
-    name: `random(dim=${options.dim}, seed=${options.seed})`,
+    name,
     dim: options.dim,
     vector(id, _token, out) {
       out.set(lookup(id));

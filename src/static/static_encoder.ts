@@ -12,4 +12,23 @@ export interface StaticEncoder {
    * Optional fast path that saves pooling a copy per token.
    */
   lookup?(id: number, token: string): Float32Array | undefined;
+  /**
+   * Optional fastest path for mean pooling: the table sums its own rows
+   * (in WebAssembly memory, see `row_arena.ts`), addressed by handle.
+   */
+  readonly rows?: RowSource;
+}
+
+/** Rows addressed by handle, summed by their owner. */
+export interface RowSource {
+  /** The handle of a token's row, or -1 when the table does not know it. */
+  rowOf(id: number, token: string): number;
+  /** `out = Σₖ weights[k]·row(handles[k]) / total` over the first `count` handles. */
+  weightedMean(
+    handles: Int32Array,
+    weights: Float32Array,
+    count: number,
+    total: number,
+    out: Float32Array,
+  ): void;
 }

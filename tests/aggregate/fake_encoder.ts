@@ -15,6 +15,19 @@ export const handTable = (
   },
 });
 
+/**
+ * The same table handing out its own rows (`lookup`), as the random and
+ * word-vector tables do: pooling takes its gathered, row-merging path.
+ */
+export const handRows = (
+  table: Record<string, [number, number]>,
+): StaticEncoder => {
+  const rows = new Map(
+    Object.entries(table).map(([t, v]) => [t, Float32Array.from(v)]),
+  );
+  return { ...handTable(table), lookup: (_id, token) => rows.get(token) };
+};
+
 export const sentence = (tokens: string[], special: number[] = []) => ({
   tokens,
   ids: new Uint32Array(tokens.length),

@@ -114,3 +114,37 @@ Deno.test({
     );
   },
 });
+
+Deno.test({
+  name:
+    "fetching some hidden states gives exactly those slabs of the full run, in the order asked",
+  ...opts,
+  fn: async () => {
+    const fixture = await tinyFixture("bert", "op");
+    for (const backend of ["native", "wasm"] as const) {
+      const [full, some, one, bad] = await Effect.runPromise(
+        Effect.scoped(Effect.gen(function* () {
+          const model = yield* (yield* Forward).load(fixture.modelPath);
+          const b = batchFor("bert");
+          return [
+            yield* model.run(b),
+            yield* model.run(b, [2, 0]),
+            yield* model.run(b, [1]),
+            yield* Effect.exit(model.run(b, [3])),
+          ] as const;
+        })).pipe(Effect.provide(forwardLayer(backend))),
+      );
+      assert.deepEqual([some.count, some.layers], [2, [2, 0]]);
+      const size = full.batch * full.seq * full.dim;
+      // Same graph, same batch: the slabs are the same values, bit for bit.
+      assert.deepEqual(some.data.subarray(0, size), layerView(full, 2));
+      assert.deepEqual(some.data.subarray(size), layerView(full, 0));
+      assert.deepEqual(layerView(some, 0), layerView(full, 0));
+      assert.throws(() => layerView(some, 1), /not fetched/);
+      assert.deepEqual([one.count, one.data.length], [1, size]);
+      assert.deepEqual(layerView(one, 1), layerView(full, 1));
+      assert.ok(Exit.isFailure(bad));
+      assert.match(String(bad.cause), /\[3\] are not all in 0\.\.2/);
+    }
+  },
+});

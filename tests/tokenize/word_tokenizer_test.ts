@@ -39,3 +39,31 @@ Deno.test("word tokenizer keeps case when asked and handles empty text", () => {
   assert.equal(keep.tokenize("   ").tokens.length, 0);
   assert.deepEqual(keep.tokenize("naïve café").tokens, ["naïve", "café"]);
 });
+
+Deno.test("ASCII text tokenizes exactly as the Unicode pattern splits it", () => {
+  // The pattern as the tokenizer documents it, applied directly.
+  const unicode =
+    /'\p{L}+|\p{L}[\p{L}\p{M}]*|\p{N}+(?:[.,:]\p{N}+)*|[^\s\p{L}\p{N}]/gu;
+  const alphabet = "aZ9'.,:- \t\n!\"#$%&()*+/;<=>?@[\\]^_`{|}~x0";
+  let seed = 11;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+  const tokenizer = wordTokenizer({ lowercase: false });
+  for (let trial = 0; trial < 2000; trial++) {
+    const length = next() % 24;
+    const text = Array.from(
+      { length },
+      () => alphabet[next() % alphabet.length],
+    ).join("");
+    assert.deepEqual(
+      tokenizer.tokenize(text).tokens,
+      text.match(unicode) ?? [],
+      JSON.stringify(text),
+    );
+  }
+  // One character past ASCII sends the whole text down the Unicode path.
+  assert.deepEqual(tokenizer.tokenize("café's 2.5").tokens, [
+    "café",
+    "'s",
+    "2.5",
+  ]);
+});

@@ -1,0 +1,20 @@
+import type { Effect } from "effect";
+import type { Embeddings } from "../embeddings.ts";
+import type { EmbedError } from "../pipeline/load.ts";
+
+/**
+ * What an evaluation suite needs from a pipeline: fit its statistics on a
+ * task's sentences (a no-op unless it is transductive), then embed lists of
+ * sentences. A `LoadedPipeline` is one.
+ */
+export interface SentenceEncoder {
+  readonly hash: string;
+  fit(texts: ReadonlyArray<string>): Effect.Effect<
+    {
+      embed(
+        texts: ReadonlyArray<string>,
+      ): Effect.Effect<Embeddings, EmbedError>;
+    },
+    EmbedError
+  >;
+}

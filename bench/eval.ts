@@ -12,7 +12,13 @@ import { loadPipeline } from "../src/pipeline/load.ts";
 import { findPipeline } from "../src/pipeline/registry.ts";
 import { Paths } from "../src/paths.ts";
 import { ServicesFromEnv } from "../src/services.ts";
-import { resultJson, type Suite, SUITES } from "./eval_result.ts";
+import {
+  bestMarkdown,
+  bestPerSuite,
+  resultJson,
+  type Suite,
+  SUITES,
+} from "./eval_result.ts";
 import { progress } from "./progress.ts";
 import { comparisonMarkdown, pipelineMarkdown } from "./report_markdown.ts";
 import { reportHtml } from "./report_html.ts";
@@ -130,6 +136,7 @@ const program = Effect.gen(function* () {
       base: base.name,
       suite,
       variant,
+      best: bestPerSuite(results),
       variants: results.map((r) => resultJson(r, suite, variant)),
       seconds,
     }
@@ -138,7 +145,9 @@ const program = Effect.gen(function* () {
     `# sentemb evaluation: ${base.name}${
       flags.grid ? ` (grid of ${results.length})` : ""
     }`,
-    ...(results.length > 1 ? [comparisonMarkdown(results)] : []),
+    ...(results.length > 1
+      ? [bestMarkdown(results), comparisonMarkdown(results)]
+      : []),
     ...results.map((r) => pipelineMarkdown(r, variant)),
     `Total: ${seconds.toFixed(1)} s; matrix products on ${settings.gemm.name}.`,
   ].join("\n\n");

@@ -91,3 +91,47 @@ export const resultJson = (
   ...(r.isotropy ? { isotropy: r.isotropy } : {}),
   seconds: r.seconds,
 });
+
+/**
+ * For a grid: the best variant by each suite average (higher is better),
+ * so the recipe to declare as a pipeline can be read off directly.
+ */
+export const bestPerSuite = (
+  results: ReadonlyArray<PipelineResult>,
+): Record<
+  string,
+  { pipeline: string; score: number; axes?: Record<string, string> }
+> => {
+  const best: Record<
+    string,
+    { pipeline: string; score: number; axes?: Record<string, string> }
+  > = {};
+  for (const r of results) {
+    for (const [metric, score] of Object.entries(suiteAverages(r))) {
+      if (!(metric in best) || score > best[metric].score) {
+        best[metric] = {
+          pipeline: r.pipeline,
+          score,
+          ...(r.axes ? { axes: { ...r.axes } } : {}),
+        };
+      }
+    }
+  }
+  return best;
+};
+
+/** The best-per-suite table of a grid, in Markdown. */
+export const bestMarkdown = (
+  results: ReadonlyArray<PipelineResult>,
+): string => {
+  const best = bestPerSuite(results);
+  return [
+    "## Best per suite",
+    "",
+    "| metric | best variant | score |",
+    "|---|---|---:|",
+    ...Object.entries(best).map(([m, b]) =>
+      `| ${m} | ${b.pipeline} | ${b.score.toFixed(2)} |`
+    ),
+  ].join("\n");
+};

@@ -5,7 +5,11 @@ import {
   randomBertIdsMean,
 } from "./random_bert_ids.ts";
 import { randomHashedWords } from "./random_hashed_words.ts";
-import { randomStemsCorpusIdf, randomStemsIdf } from "./random_stems.ts";
+import {
+  randomStemsCorpusIdf,
+  randomStemsCorpusSif,
+  randomStemsIdf,
+} from "./random_stems.ts";
 import { word2vecMean } from "./word2vec_mean.ts";
 import { encoderRecipes, sentenceTransformer } from "./encoder_recipes.ts";
 import { decoderRecipes, promptBert } from "./prompt_recipes.ts";
@@ -26,6 +30,7 @@ const STORIES260K = {
 
 /** Every declared pipeline, in the order `deno task pipelines` lists them. */
 export const PIPELINES: ReadonlyArray<PipelineSpec> = [
+  randomStemsCorpusSif,
   randomStemsCorpusIdf,
   randomStemsIdf,
   randomHashedWords,
@@ -72,4 +77,4 @@ export const PIPELINES: ReadonlyArray<PipelineSpec> = [
 ];
 
 /** Used when no `--pipeline` is given: works offline, downloads nothing. */
-export const DEFAULT_PIPELINE = randomStemsCorpusIdf.name;
+export const DEFAULT_PIPELINE = randomStemsCorpusSif.name;

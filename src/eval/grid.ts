@@ -46,11 +46,24 @@ export const gridVariants = (base: PipelineSpec): GridVariant[] => {
       ? [base.pooling, "mean", "cls", "last", "max"]
       : [base.pooling, "mean", "max"],
   );
+  // Weighting and its source: none, idf on the input (transductive), idf
+  // and SIF on the general corpus (what a server can ship).
   const weightings = dedupe<WeightingSpec>([
     base.weighting,
     { _tag: "uniform" },
     { _tag: "idf", fitOn: "input" },
+    { _tag: "idf", fitOn: "corpus" },
+    { _tag: "sif", a: 1e-3, fitOn: "corpus" },
   ]);
+  // Filters: as declared, and with the 20 most frequent corpus tokens dropped.
+  const { frequent: _f, ...plainFilters } = base.filters;
+  const filterings = dedupe<PipelineSpec["filters"]>([
+    base.filters,
+    plainFilters,
+    { ...plainFilters, frequent: { count: 20, fitOn: "corpus" } },
+  ]);
+  const filterLabel = (f: PipelineSpec["filters"]) =>
+    f.frequent ? `drop${f.frequent.count}-${f.frequent.fitOn}` : "declared";
   const dim = dimOf(base);
   const posts: Post[] = [
     { label: "none", steps: [] },
@@ -76,28 +89,34 @@ export const gridVariants = (base: PipelineSpec): GridVariant[] => {
         const weighting of pooling === "max" ? [weightings[0]] : weightings
       ) {
         for (const post of posts) {
-          const axes: Record<string, string> = {
-            pooling,
-            weighting: weightLabel(weighting),
-            post: post.label,
-          };
-          const encoder = layer && base.encoder._tag === "transformer"
-            ? { ...base.encoder, layers: layer }
-            : base.encoder;
-          if (layer) axes.layers = layer._tag;
-          const { postprocess: _p, ...rest } = withoutArtifact(base);
-          const spec: PipelineSpec = {
-            ...rest,
-            name: [base.name, ...Object.values(axes)].join(".")
-              .toLowerCase().replace(/[^a-z0-9.-]/g, "-"),
-            encoder,
-            pooling,
-            weighting,
-            ...(post.steps.length > 0
-              ? { postprocess: { steps: post.steps, fitOn: "input" as const } }
-              : {}),
-          };
-          out.push({ spec, axes });
+          for (const filters of filterings) {
+            const axes: Record<string, string> = {
+              pooling,
+              weighting: weightLabel(weighting),
+              filters: filterLabel(filters),
+              post: post.label,
+            };
+            const encoder = layer && base.encoder._tag === "transformer"
+              ? { ...base.encoder, layers: layer }
+              : base.encoder;
+            if (layer) axes.layers = layer._tag;
+            const { postprocess: _p, ...rest } = withoutArtifact(base);
+            const spec: PipelineSpec = {
+              ...rest,
+              name: [base.name, ...Object.values(axes)].join(".")
+                .toLowerCase().replace(/[^a-z0-9.-]/g, "-"),
+              encoder,
+              pooling,
+              weighting,
+              filters,
+              ...(post.steps.length > 0
+                ? {
+                  postprocess: { steps: post.steps, fitOn: "input" as const },
+                }
+                : {}),
+            };
+            out.push({ spec, axes });
+          }
         }
       }
     }

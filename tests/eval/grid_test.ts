@@ -13,9 +13,10 @@ Deno.test("the grid of a static pipeline: valid, distinct specs over pooling × 
     findPipeline(PIPELINES, "random-bert-ids-idf"),
   );
   const variants = gridVariants(base);
-  // mean × {idf-input, uniform} × {none, center, zscore} + max × 3 posts
-  // (max ignores weights); no eigen-based steps at 2048 dimensions.
-  assert.equal(variants.length, 2 * 3 + 3);
+  // mean × {idf-input, uniform, idf-corpus, sif-corpus} + max (which
+  // ignores weights), each × {none, center, zscore} (no eigen-based steps at
+  // 2048 dimensions) × {declared filters, + 20 most frequent corpus tokens}.
+  assert.equal(variants.length, (4 + 1) * 3 * 2);
   const hashes = new Set(variants.map((v) => pipelineHash(v.spec)));
   assert.equal(hashes.size, variants.length);
   assert.equal(new Set(variants.map((v) => v.spec.name)).size, variants.length);
@@ -27,7 +28,7 @@ Deno.test("the grid of a static pipeline: valid, distinct specs over pooling × 
   // The base recipe itself is on the grid, under its own hash.
   const plain = variants.find((v) =>
     v.axes.pooling === "mean" && v.axes.weighting === "idf-input" &&
-    v.axes.post === "none"
+    v.axes.post === "none" && v.axes.filters === "declared"
   );
   const { name: _a, description: _b, ...want } = base;
   const { name: _c, description: _d, ...got } = plain!.spec;

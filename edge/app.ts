@@ -171,16 +171,61 @@ export const createApp = (service: Service): Hono => {
       "content-type": "text/javascript; charset=utf-8",
     }));
 
-  // What the page needs to embed in the browser: specs and artifact links.
+  // What the page needs to embed in the browser: specs, artifact links, and
+  // for a transformer pipeline where to learn how to run its model.
   app.get("/v1/portable", (c) =>
     c.json({
       object: "list",
       data: service.portable.map((spec) => ({
         id: spec.name,
+        kind: spec.encoder._tag === "transformer" ? "transformer" : "static",
         spec,
         artifact_url: spec.artifact ? `/artifacts/${spec.artifact}` : null,
+        model_url: spec.encoder._tag === "transformer"
+          ? `/v1/portable/${encodeURIComponent(spec.name)}/model`
+          : null,
       })),
     }));
+
+  app.get("/v1/portable/:name/model", (c) => {
+    const name = c.req.param("name");
+    return respond(service.clientModel(name), (m) =>
+      c.json({
+        ...m,
+        file_urls: Object.fromEntries(
+          Object.keys(m.files).map((role) => [
+            role,
+            `/v1/portable/${encodeURIComponent(name)}/files/${role}`,
+          ]),
+        ),
+      }));
+  });
+
+  app.get("/v1/portable/:name/files/:role", (c) =>
+    respond(
+      service.clientFile(c.req.param("name"), c.req.param("role")),
+      (f) =>
+        new Response(f.body, {
+          headers: {
+            "content-type": "application/octet-stream",
+            "content-length": String(f.size),
+          },
+        }),
+    ));
+
+  // onnxruntime-web for the page, from the installed package (no CDN).
+  app.get(
+    "/assets/ort/:file",
+    (c) =>
+      respond(
+        service.ortAsset(c.req.param("file")),
+        (a) =>
+          c.body(a.body.slice().buffer, 200, {
+            "content-type": a.type,
+            "cache-control": "public, max-age=86400",
+          }),
+      ),
+  );
 
   app.get(
     "/artifacts/:hash",

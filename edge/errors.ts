@@ -14,6 +14,8 @@ const STATUS: Record<string, [ContentfulStatusCode, string, string]> = {
   PipelineNotServable: [400, "invalid_request_error", "pipeline_not_servable"],
   UnknownPipeline: [404, "invalid_request_error", "model_not_found"],
   UnknownArtifact: [404, "invalid_request_error", "artifact_not_found"],
+  UnknownAsset: [404, "invalid_request_error", "not_found"],
+  NotPortable: [404, "invalid_request_error", "not_portable"],
   InputTooLong: [413, "invalid_request_error", "input_too_long"],
   BodyTooLarge: [413, "invalid_request_error", "body_too_large"],
   RequestTimeout: [504, "timeout_error", "timeout"],

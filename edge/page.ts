@@ -1,7 +1,8 @@
 /**
  * The demo page: sentences in, their similarity matrix as a heat map out.
  * The embedding runs in the browser (`/assets/page.js`, the library bundled
- * by `deno task build:page`); the server only hands out specs and artifacts.
+ * by `deno task build:page`, and onnxruntime-web for transformer pipelines);
+ * the server only hands out specs, artifacts and model files.
  */
 export const PAGE_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>sentemb</title>
@@ -14,7 +15,8 @@ th{font-weight:normal;max-width:12rem;overflow:hidden;text-overflow:ellipsis;whi
 <body>
 <h1>sentemb</h1>
 <p>One sentence a line; the matrix shows their cosine similarities, computed in
-this browser by the same pipeline code the server runs.</p>
+this browser by the same pipeline code the server runs (transformer pipelines on
+onnxruntime-web: WebGPU where available, WASM otherwise).</p>
 <select id="model"></select>
 <textarea id="sentences">A man is playing a guitar.
 A person plays an instrument.

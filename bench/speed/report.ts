@@ -81,7 +81,11 @@ export const formatTable = (r: SpeedResult): string => {
       r.machine.load_start.toFixed(1)
     } at start, ${r.machine.load_end.toFixed(1)} at end`,
     Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(", "),
-    `Transformer figures: ${w.sentences} STS-B test sentences spread over the 2,758 ` +
+    `Transformer figures: ${
+      w.sentences >= w.static_sentences
+        ? `all ${w.static_sentences}`
+        : `${w.sentences} (spread evenly) of the ${w.static_sentences}`
+    } STS-B test sentences ` +
     `(${w.tokens} tokens), BERT-base-sized random-weight fixture, batches of at most ` +
     `${w.batch_rows} rows / ${w.batch_tokens} tokens; medians of ${w.rounds} rounds after a warm-up round. ` +
     `(a) embeds the sample in one call per round; (b) and (d) run sentemb's ${w.batches} ` +

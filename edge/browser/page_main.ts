@@ -5,33 +5,68 @@
  * then embeds and compares sentences locally with the same library code the
  * server runs.
  */
-import { cosine, row } from "../../src/embeddings.ts";
+import type * as OrtWeb from "onnxruntime-web";
+import { cosine, type Embeddings, row } from "../../src/embeddings.ts";
+import { ortSession } from "../../src/forward/ort_session.ts";
+import {
+  loadClientTransformer,
+  type PortableEntry,
+} from "../../src/pipeline/client_transformer.ts";
 import { portableEmbedder } from "../../src/pipeline/portable_embedder.ts";
-import type { PipelineSpec } from "../../src/pipeline/spec.ts";
 
 const $ = <T extends HTMLElement>(id: string) =>
   document.getElementById(id) as T;
 
-interface PortableModel {
-  readonly id: string;
-  readonly spec: PipelineSpec;
-  readonly artifact_url: string | null;
-}
+// Served by the app from the installed onnxruntime-web package; a variable,
+// so the bundler leaves it to the browser.
+const ORT_URL = "/assets/ort/ort.webgpu.min.mjs";
 
-const loaded = new Map<
-  string,
-  (texts: string[]) => ReturnType<ReturnType<typeof portableEmbedder>>
->();
+type Embed = (texts: string[]) => Promise<Embeddings>;
+const loaded = new Map<string, { embed: Embed; runtime: string }>();
 
-const embedderFor = async (m: PortableModel) => {
+// WebGPU where the browser has an adapter; WASM otherwise (and as fallback).
+const openOrt = async () => {
+  const ort = await import(ORT_URL) as typeof OrtWeb;
+  ort.env.wasm.wasmPaths = "/assets/ort/";
+  // Threads need cross-origin isolation (SharedArrayBuffer).
+  ort.env.wasm.numThreads = globalThis.crossOriginIsolated
+    ? navigator.hardwareConcurrency
+    : 1;
+  const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } })
+    .gpu;
+  const adapter = gpu ? await gpu.requestAdapter().catch(() => null) : null;
+  const providers = adapter ? ["webgpu", "wasm"] : ["wasm"];
+  return { ort, providers };
+};
+
+const embedderFor = async (m: PortableEntry) => {
   let e = loaded.get(m.id);
-  if (!e) {
+  if (e) return e;
+  if (m.kind === "transformer") {
+    const { ort, providers } = await openOrt();
+    const client = await loadClientTransformer(m, {
+      get: (path) => fetch(path),
+      open: async (graph) =>
+        ortSession(
+          ort.Tensor,
+          await ort.InferenceSession.create(graph, {
+            executionProviders: providers,
+            graphOptimizationLevel: "all",
+          }),
+        ),
+    });
+    e = {
+      embed: (texts) => client.embed(texts),
+      runtime: `onnxruntime-web (${providers[0]})`,
+    };
+  } else {
     const bytes = m.artifact_url
       ? new Uint8Array(await (await fetch(m.artifact_url)).arrayBuffer())
       : undefined;
-    e = portableEmbedder(m.spec, bytes);
-    loaded.set(m.id, e);
+    const embed = portableEmbedder(m.spec, bytes);
+    e = { embed: (texts) => Promise.resolve(embed(texts)), runtime: "static" };
   }
+  loaded.set(m.id, e);
   return e;
 };
 
@@ -63,10 +98,12 @@ const render = (sentences: string[], matrix: number[][]) => {
 };
 
 const main = async () => {
-  const models: PortableModel[] =
+  const models: PortableEntry[] =
     (await (await fetch("/v1/portable")).json()).data;
   const select = $<HTMLSelectElement>("model");
-  for (const m of models) select.append(new Option(m.id, m.id));
+  for (const m of models) {
+    select.append(new Option(`${m.id} (${m.kind})`, m.id));
+  }
   $("go").onclick = async () => {
     const status = $("status");
     try {
@@ -75,15 +112,17 @@ const main = async () => {
       const model = models.find((m) => m.id === select.value)!;
       status.textContent = "embedding in the browser…";
       const started = performance.now();
-      const v = (await embedderFor(model))(sentences);
+      const embedder = await embedderFor(model);
+      const v = await embedder.embed(sentences);
       const matrix = sentences.map((_, i) =>
         sentences.map((_, j) => cosine(row(v, i), row(v, j)))
       );
       render(sentences, matrix);
       status.textContent =
-        `${sentences.length} sentences embedded in the browser by ${model.id} in ${
+        `${sentences.length} sentences embedded in the browser by ${model.id} on ${embedder.runtime} in ${
           (performance.now() - started).toFixed(0)
         } ms`;
+      document.body.dataset.runtime = embedder.runtime;
       document.body.dataset.ready = "1";
     } catch (e) {
       status.textContent = `error: ${(e as Error).message}`;

@@ -13,6 +13,8 @@ export interface FetchedTensor {
 
 /** One loaded model on one runtime. */
 export interface BackendSession {
+  /** The graph's output names. */
+  readonly outputs: ReadonlyArray<string>;
   run(
     feeds: Readonly<Record<string, FeedTensor>>,
     fetches: ReadonlyArray<string>,

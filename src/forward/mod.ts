@@ -14,5 +14,6 @@ export {
   ForwardNative,
   ForwardWasm,
   type LoadError,
+  type LoadOptions,
   makeForward,
 } from "./service.ts";

@@ -1,5 +1,6 @@
 import * as ortModule from "onnxruntime-node";
-import type { Backend, BackendOptions, FetchedTensor } from "./backend.ts";
+import type { Backend, BackendOptions } from "./backend.ts";
+import { ortSession } from "./ort_session.ts";
 
 // A CommonJS package: under Deno its exports may sit on `default`.
 type Ort = typeof ortModule;
@@ -32,23 +33,6 @@ export const nativeBackend = (options: BackendOptions = {}): Backend => ({
       path,
       nativeSessionOptions(options),
     );
-    return {
-      async run(feeds, fetches) {
-        const inputs: Record<string, ortModule.Tensor> = {};
-        for (const [name, t] of Object.entries(feeds)) {
-          inputs[name] = new ort.Tensor(t.type, t.data, [...t.dims]);
-        }
-        const out = await session.run(inputs, [...fetches]);
-        const result: Record<string, FetchedTensor> = {};
-        for (const name of fetches) {
-          result[name] = {
-            data: out[name].data as Float32Array,
-            dims: out[name].dims,
-          };
-        }
-        return result;
-      },
-      release: () => session.release(),
-    };
+    return ortSession(ort.Tensor, session);
   },
 });

@@ -1,5 +1,6 @@
 import * as ort from "onnxruntime-web";
-import type { Backend, BackendOptions, FetchedTensor } from "./backend.ts";
+import type { Backend, BackendOptions } from "./backend.ts";
+import { ortSession } from "./ort_session.ts";
 
 /**
  * The folder holding onnxruntime-web's `.wasm` files inside the installed
@@ -29,23 +30,6 @@ export const wasmBackend = (options: BackendOptions = {}): Backend => ({
       executionProviders: ["wasm"],
       graphOptimizationLevel: "all",
     });
-    return {
-      async run(feeds, fetches) {
-        const inputs: Record<string, ort.Tensor> = {};
-        for (const [name, t] of Object.entries(feeds)) {
-          inputs[name] = new ort.Tensor(t.type, t.data, [...t.dims]);
-        }
-        const out = await session.run(inputs, [...fetches]);
-        const result: Record<string, FetchedTensor> = {};
-        for (const name of fetches) {
-          result[name] = {
-            data: out[name].data as Float32Array,
-            dims: out[name].dims,
-          };
-        }
-        return result;
-      },
-      release: () => session.release(),
-    };
+    return ortSession(ort.Tensor, session);
   },
 });

@@ -15,8 +15,6 @@ import { BadConfig, type EmptyInput } from "../errors.ts";
 import type { ForwardFailed } from "../forward/errors.ts";
 import { exportLlama2c } from "../llama2c/export_onnx.ts";
 import { loadLlama2c } from "../llama2c/load.ts";
-import { placeholderTokens } from "../prompt/placeholder_tokens.ts";
-import { wrapSentence } from "../prompt/wrap.ts";
 import { loadInputEmbeddings } from "../static/input_embeddings.ts";
 import { modelFolder, Paths } from "../paths.ts";
 import {
@@ -35,7 +33,11 @@ import { wordTokenizer } from "../tokenize/word_tokenizer.ts";
 import { aggregate } from "./aggregate_stage.ts";
 import { contextualAggregator } from "./contextual_aggregator.ts";
 import { loadStModules } from "./st_modules.ts";
-import { loadTransformerStage } from "./transformer_stage.ts";
+import {
+  type LoadedTransformer,
+  loadTransformerStage,
+} from "./load_transformer_stage.ts";
+import { activeTokenPrepending, sentenceTokenizer } from "./sentence_tokens.ts";
 import { makeAggregator } from "./aggregator.ts";
 import { averagedEncoder, needsCorpus, statisticsOf } from "./describe.ts";
 import { mixUnit } from "./static_mix.ts";
@@ -62,6 +64,8 @@ export interface Embedder {
   ): Effect.Effect<Embeddings, EmbedError>;
   /** Tokens per sentence as this pipeline's tokenizer counts them (usage, limits). */
   countTokens(texts: ReadonlyArray<string>): Int32Array;
+  /** A transformer pipeline's model, as it is handed to clients. */
+  readonly transformer?: LoadedTransformer;
 }
 
 /** Embedding fails on empty input, or when a transformer run fails. */
@@ -219,15 +223,14 @@ export const loadPipeline = Effect.fn("loadPipeline")(
     const invalid = checkSpec(spec);
     if (invalid) return yield* invalid;
     const tokenizer = yield* loadTokenizer(spec);
-    const stage = spec.encoder._tag === "transformer"
+    const tp = activeTokenPrepending(spec);
+    const loaded = spec.encoder._tag === "transformer"
       ? yield* loadTransformerStage(spec.encoder, tokenizer, {
         folder: yield* exportedFolder(spec),
-        ...(spec.tokenPrepending &&
-            spec.tokenPrepending.start < spec.tokenPrepending.exit
-          ? { tokenPrepending: spec.tokenPrepending }
-          : {}),
+        ...(tp ? { tokenPrepending: tp } : {}),
       })
       : undefined;
+    const stage = loaded?.stage;
     const st = spec.sentenceTransformers && spec.encoder._tag === "transformer"
       ? yield* loadStModules(
         spec,
@@ -236,20 +239,7 @@ export const loadPipeline = Effect.fn("loadPipeline")(
       )
       : undefined;
     const hash = pipelineHash(spec);
-    // An empty range overwrites nothing: no placeholder either, so it is
-    // exactly the plain prompt.
-    const tp = spec.tokenPrepending &&
-        spec.tokenPrepending.start < spec.tokenPrepending.exit
-      ? spec.tokenPrepending
-      : undefined;
-    const tokenizeOne = (text: string): Tokenized => {
-      const t = tp && spec.prompt
-        ? placeholderTokens(tokenizer, spec.prompt, text, tp.placeholderId ?? 0)
-        : tokenizer.tokenize(
-          spec.prompt ? wrapSentence(text, spec.prompt) : text,
-        );
-      return stage ? truncateTokens(t, stage.maxTokens) : t;
-    };
+    const tokenizeOne = sentenceTokenizer(spec, tokenizer, stage?.maxTokens);
     const tokenize = (texts: ReadonlyArray<string>): Tokenized[] =>
       texts.map(tokenizeOne);
     const transductive = statisticsOf(spec) === "transductive";
@@ -283,7 +273,7 @@ export const loadPipeline = Effect.fn("loadPipeline")(
     const averaged = averagedEncoder(spec);
     let table = shippedTable;
     if (averaged && !table) {
-      const avgStage = yield* loadTransformerStage(
+      const { stage: avgStage } = yield* loadTransformerStage(
         {
           _tag: "transformer",
           model: averaged.model,
@@ -369,6 +359,15 @@ export const loadPipeline = Effect.fn("loadPipeline")(
           ),
         countTokens: (texts: ReadonlyArray<string>) =>
           Int32Array.from(texts, (t) => tokenizer.tokenize(t).tokens.length),
+        ...(loaded
+          ? {
+            transformer: {
+              settings: loaded.settings,
+              info: loaded.info,
+              folder: loaded.folder,
+            },
+          }
+          : {}),
       } satisfies Embedder;
     });
 

@@ -1,16 +1,28 @@
 import { decodeStatistics } from "../artifact/fitted_statistics.ts";
 import type { Embeddings } from "../embeddings.ts";
 import { applyChain } from "../postprocess/apply.ts";
+import type { FittedStep } from "../postprocess/fitted.ts";
 import { randomEncoder } from "../static/random_encoder.ts";
 import { wordTokenizer } from "../tokenize/word_tokenizer.ts";
 import { aggregate } from "./aggregate_stage.ts";
 import { makeAggregator } from "./aggregator.ts";
 import type { PipelineSpec } from "./spec.ts";
 
-/** Why a pipeline cannot run without files: it needs a model folder or its input. */
+/**
+ * Why a pipeline cannot run on a client from its spec, its artifact and
+ * (for a transformer) its model's files; undefined when it can.
+ */
 export const portabilityProblem = (spec: PipelineSpec): string | undefined => {
-  if (spec.tokenizer._tag !== "words") return "it needs a tokenizer file";
-  if (spec.encoder._tag !== "random") return "it needs a word-vector file";
+  if (spec.encoder._tag === "transformer") {
+    if (spec.tokenizer._tag === "words") return "it has no model tokenizer";
+    if (spec.staticMix) return "it mixes in a static encoder";
+    if (spec.sentenceTransformers) {
+      return "its sentence-transformers modules run on the server only";
+    }
+  } else {
+    if (spec.tokenizer._tag !== "words") return "it needs a tokenizer file";
+    if (spec.encoder._tag !== "random") return "it needs a word-vector file";
+  }
   const sources = [
     spec.weighting._tag === "uniform" ? undefined : spec.weighting.fitOn,
     spec.filters.frequent?.fitOn,
@@ -26,6 +38,21 @@ export const portabilityProblem = (spec: PipelineSpec): string | undefined => {
   }
   return undefined;
 };
+
+/**
+ * The post-processing a client applies: the artifact's fitted chain, or,
+ * for a spec whose only steps are L2 (nothing to fit), those steps.
+ */
+export const portableChain = (
+  spec: PipelineSpec,
+  fitted: { readonly postprocess?: ReadonlyArray<FittedStep> },
+  dim: number,
+): ReadonlyArray<FittedStep> =>
+  fitted.postprocess ??
+    (spec.postprocess?.steps ?? []).map((): FittedStep => ({
+      _tag: "l2",
+      dim,
+    }));
 
 /**
  * A static pipeline as a plain function, from its spec and its artifact's
@@ -46,13 +73,14 @@ export const portableEmbedder = (
   }
   const fitted = artifact ? decodeStatistics(artifact).fitted : {};
   const tokenizer = wordTokenizer(spec.tokenizer);
-  const agg = makeAggregator(spec, randomEncoder(spec.encoder), () => {
+  const encoder = randomEncoder(spec.encoder);
+  const agg = makeAggregator(spec, encoder, () => {
     if (!fitted.stats) {
       throw new Error("the artifact holds no token statistics");
     }
     return fitted.stats;
   });
-  const chain = fitted.postprocess ?? [];
+  const chain = portableChain(spec, fitted, encoder.dim);
   return (texts) => {
     const pooled = aggregate(texts.map((t) => tokenizer.tokenize(t)), agg);
     return chain.length > 0 ? applyChain(chain, pooled) : pooled;

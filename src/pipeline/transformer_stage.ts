@@ -7,18 +7,16 @@ import { layerWeights, mixStates } from "../aggregate/layer_mix.ts";
 import type { TokenFilter } from "../aggregate/token_filter.ts";
 import type { TokenWeight } from "../aggregate/weighting.ts";
 import { type Embeddings, zeros } from "../embeddings.ts";
-import { BadConfig, MissingModelFiles } from "../errors.ts";
+import { BadConfig } from "../errors.ts";
 import { padBatch, type PaddedBatch } from "../forward/batch.ts";
-import { tokenPrependingFile } from "../onnx/tp/rewrite_file.ts";
 import type { ForwardFailed } from "../forward/errors.ts";
+import type { ForwardModel } from "../forward/forward_model.ts";
 import type { HiddenStates } from "../forward/hidden_states.ts";
-import { Forward } from "../forward/service.ts";
-import { modelFolder, Paths } from "../paths.ts";
 import type { Tokenized, Tokenizer } from "../tokenize/tokenized.ts";
 import { lengthBuckets } from "./length_buckets.ts";
 import type { EncoderSpec, LayerSelection } from "./spec.ts";
 
-type TransformerSpec = Extract<EncoderSpec, { _tag: "transformer" }>;
+export type TransformerSpec = Extract<EncoderSpec, { _tag: "transformer" }>;
 
 // Model types whose exports are causal decoders: batches are left-padded so
 // every row's last real token sits at the end (METHODS §3).
@@ -65,53 +63,62 @@ export interface TransformerStage {
   ): Effect.Effect<Embeddings, ForwardFailed | BadConfig>;
 }
 
-export interface StageOptions {
-  /** The model folder, when it is not found by id (an exported checkpoint). */
-  readonly folder?: string;
-  /** Token Prepending layers: the graph is rewritten to overwrite `<PST>`. */
-  readonly tokenPrepending?: { readonly start: number; readonly exit: number };
+/** What a stage needs to know of its model beyond the graph. */
+export interface StageSettings {
+  /** The model's name, for errors. */
+  readonly model: string;
+  /** Hidden size as config.json states it (checked against the graph). */
+  readonly dim: number;
+  readonly padSide: "left" | "right";
+  readonly maxTokens: number;
+  readonly layers: LayerSelection;
+  /** The graph was rewritten for Token Prepending (it reads `tp_mask`). */
+  readonly tokenPrepending: boolean;
 }
 
-export const loadTransformerStage = Effect.fn("loadTransformerStage")(
-  function* (
-    encoder: TransformerSpec,
-    tokenizer: Tokenizer,
-    options: StageOptions = {},
-  ) {
-    const paths = yield* Paths;
-    const forward = yield* Forward;
-    const folder = options.folder ?? modelFolder(paths, encoder.model);
-    const configPath = `${folder}/config.json`;
-    const config = yield* Effect.try({
-      try: () =>
-        JSON.parse(Deno.readTextFileSync(configPath)) as {
-          model_type?: string;
-          hidden_size?: number;
-          n_embd?: number;
-          is_decoder?: boolean;
-        },
-      catch: () =>
-        new MissingModelFiles({
-          model: encoder.model,
-          path: configPath,
-          hint: "A transformer pipeline needs the model folder's config.json.",
-        }),
-    });
-    const source = `${folder}/${encoder.file ?? "onnx/model.onnx"}`;
-    const tp = options.tokenPrepending;
-    const model = yield* forward.load(
-      tp ? (yield* tokenPrependingFile(source, tp)).path : source,
-    );
-    const padSide: "left" | "right" =
-      config.is_decoder || DECODERS.has(config.model_type ?? "")
-        ? "left"
-        : "right";
+/** The slice of a model's config.json a stage reads. */
+export interface ModelConfig {
+  readonly model_type?: string;
+  readonly hidden_size?: number;
+  readonly n_embd?: number;
+  readonly is_decoder?: boolean;
+}
+
+/** A stage's settings from its spec and its model's config.json. */
+export const stageSettings = (
+  encoder: TransformerSpec,
+  config: ModelConfig,
+  tokenPrepending: boolean,
+): StageSettings => ({
+  model: encoder.model,
+  dim: config.hidden_size ?? config.n_embd ?? 0,
+  padSide: config.is_decoder || DECODERS.has(config.model_type ?? "")
+    ? "left"
+    : "right",
+  maxTokens: encoder.maxTokens ?? 512,
+  layers: encoder.layers as LayerSelection,
+  tokenPrepending,
+});
+
+/**
+ * The stage over a loaded model: batching, the forward run, the layer mix
+ * and pooling. Pure of files and services, so the server (over the Forward
+ * service) and a browser (over onnxruntime-web) run the same code.
+ */
+export const transformerStage = (
+  model: ForwardModel,
+  tokenizer: Tokenizer,
+  settings: StageSettings,
+): Effect.Effect<TransformerStage, BadConfig> =>
+  Effect.gen(function* () {
+    const { dim, padSide, layers } = settings;
+    const tp = settings.tokenPrepending;
     const count = model.info.hiddenStates.length;
     const weights = yield* Effect.try({
-      try: () => layerWeights(encoder.layers as LayerSelection, count),
+      try: () => layerWeights(layers, count),
       catch: (e) =>
         new BadConfig({
-          subject: `layers of ${encoder.model}`,
+          subject: `layers of ${settings.model}`,
           reason: (e as Error).message,
         }),
     });
@@ -120,7 +127,6 @@ export const loadTransformerStage = Effect.fn("loadTransformerStage")(
     const used = [...weights.keys()].filter((k) => weights[k] !== 0);
     const slabWeights = (h: HiddenStates): Float32Array =>
       h.layers ? Float32Array.from(h.layers, (k) => weights[k]) : weights;
-    const dim = config.hidden_size ?? config.n_embd ?? 0;
     // A TP graph reads each row's <PST> position from its tp_mask input;
     // rows are left-padded, so token k sits at seq − length + k.
     const withPlaceholders = (
@@ -153,7 +159,7 @@ export const loadTransformerStage = Effect.fn("loadTransformerStage")(
           const h = yield* model.run(batch, used);
           if (h.dim !== dim) {
             return yield* new BadConfig({
-              subject: `model ${encoder.model}`,
+              subject: `model ${settings.model}`,
               reason:
                 `config.json says ${dim} dimensions, the graph gives ${h.dim}`,
             });
@@ -210,8 +216,7 @@ export const loadTransformerStage = Effect.fn("loadTransformerStage")(
       dim,
       padSide,
       visitTokens,
-      maxTokens: encoder.maxTokens ?? 512,
+      maxTokens: settings.maxTokens,
       pool,
     } satisfies TransformerStage;
-  },
-);
+  });

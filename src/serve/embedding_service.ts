@@ -3,7 +3,6 @@ import { type Embeddings, fromData, row } from "../embeddings.ts";
 import type { BadConfig, UnknownPipeline } from "../errors.ts";
 import { ArtifactError } from "../artifact/artifact_error.ts";
 import { artifactPath } from "../artifact/artifact_store.ts";
-import { portabilityProblem } from "../pipeline/portable_embedder.ts";
 import { Paths } from "../paths.ts";
 import type { Services } from "../services.ts";
 import {
@@ -20,15 +19,23 @@ import {
 import { findPipeline } from "../pipeline/registry.ts";
 import type { PipelineSpec } from "../pipeline/spec.ts";
 import { validateInput } from "../pipeline/validate_input.ts";
+import {
+  type ClientFileBody,
+  type ClientModel,
+  clientModels,
+} from "./client_models.ts";
+import { type OrtAsset, ortAssets } from "./ort_assets.ts";
 import { ServerMetrics } from "./metrics.ts";
 import { microBatcher } from "./micro_batcher.ts";
 import { DEFAULT_SERVE_CONFIG, type ServeConfig } from "./serve_config.ts";
 import {
   InputTooLong,
+  type NotPortable,
   PipelineNotServable,
   RequestTimeout,
   TooManyInputs,
   UnknownArtifact,
+  type UnknownAsset,
 } from "./serve_errors.ts";
 
 /** A pipeline as `GET /v1/models` lists it. */
@@ -75,8 +82,22 @@ export class EmbeddingService extends Context.Service<EmbeddingService, {
     texts: ReadonlyArray<string>,
     options?: { readonly dimensions?: number },
   ): Effect.Effect<EmbedResult, EmbedFailure>;
-  /** Pipelines a client can run itself from their spec and artifact (the page). */
+  /**
+   * Pipelines a client can run itself (the page): static ones from their
+   * spec and artifact, transformer ones also from their model's files here.
+   */
   readonly portable: ReadonlyArray<PipelineSpec>;
+  /** How a client runs a transformer pipeline (loads it here first). */
+  clientModel(
+    name: string,
+  ): Effect.Effect<ClientModel, LoadFailure | NotPortable>;
+  /** One of a transformer pipeline's client files, streamed. */
+  clientFile(
+    name: string,
+    role: string,
+  ): Effect.Effect<ClientFileBody, LoadFailure | NotPortable>;
+  /** onnxruntime-web's browser files, from the installed package. */
+  ortAsset(name: string): Effect.Effect<OrtAsset, UnknownAsset>;
   /** A declared artifact's bytes; any other name is an ArtifactError. */
   artifact(
     hash: string,
@@ -271,12 +292,16 @@ export const makeEmbeddingService = Effect.fn("makeEmbeddingService")(
         }),
       );
 
-    const portable = registry.filter((spec) => !portabilityProblem(spec));
     const declared = new Set(
       registry.flatMap((s) => s.artifact ? [s.artifact] : []),
     );
     const artifacts = new Map<string, Uint8Array>();
     const paths = Context.get(context, Paths);
+    const clients = clientModels(
+      registry,
+      paths,
+      (name) => Effect.map(load(name), (served) => served.embedder),
+    );
     // Only hashes a pipeline declares are ever read: a client's string never
     // becomes a path.
     const artifact = (
@@ -309,7 +334,10 @@ export const makeEmbeddingService = Effect.fn("makeEmbeddingService")(
       metrics,
       models,
       embed,
-      portable,
+      portable: clients.portable,
+      clientModel: clients.describe,
+      clientFile: clients.file,
+      ortAsset: ortAssets(),
       artifact,
     } satisfies EmbeddingService["Service"];
   },

@@ -75,3 +75,22 @@ export class UnknownArtifact extends Data.TaggedError("UnknownArtifact")<{
     return `no served pipeline declares artifact "${this.artifact}"`;
   }
 }
+
+/** A pipeline (or one of its files) a client cannot run itself. */
+export class NotPortable extends Data.TaggedError("NotPortable")<{
+  readonly model: string;
+  readonly reason: string;
+}> {
+  override get message(): string {
+    return `pipeline "${this.model}" does not run in the browser: ${this.reason}`;
+  }
+}
+
+/** A static asset name the server does not serve. */
+export class UnknownAsset extends Data.TaggedError("UnknownAsset")<{
+  readonly name: string;
+}> {
+  override get message(): string {
+    return `no asset ${JSON.stringify(this.name)}`;
+  }
+}

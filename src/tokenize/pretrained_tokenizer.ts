@@ -3,7 +3,7 @@ import { Effect } from "effect";
 import { existsSync } from "node:fs";
 import { MissingModelFiles } from "../errors.ts";
 import { modelFolder, Paths } from "../paths.ts";
-import type { Tokenized, Tokenizer } from "./tokenized.ts";
+import { vocabTokenizer } from "./vocab_tokenizer.ts";
 
 // A model id becomes a path under the models folder: refuse anything that
 // could climb out of it or name an absolute path.
@@ -48,43 +48,16 @@ export const loadPretrainedTokenizer = Effect.fn("loadPretrainedTokenizer")(
           hint: `Loading its tokenizer failed: ${String(cause)}`,
         }),
     });
-    return fromTransformersTokenizer(model, tokenizer);
+    const t = tokenizer as unknown as {
+      pad_token_id?: number | null;
+      mask_token_id?: number | null;
+    };
+    return vocabTokenizer(model, {
+      vocab: tokenizer.get_vocab(),
+      specialIds: tokenizer.all_special_ids,
+      padId: t.pad_token_id ?? undefined,
+      maskId: t.mask_token_id ?? undefined,
+      encode: (text) => tokenizer.encode(text),
+    });
   },
 );
-
-type TransformersTokenizer = Awaited<
-  ReturnType<typeof AutoTokenizer.from_pretrained>
->;
-
-/** Wraps a loaded transformers.js tokenizer; the id→token table is built once. */
-export const fromTransformersTokenizer = (
-  name: string,
-  tokenizer: TransformersTokenizer,
-): Tokenizer => {
-  const vocab = tokenizer.get_vocab();
-  let size = 0;
-  for (const id of vocab.values()) size = Math.max(size, id + 1);
-  const byId = new Array<string>(size);
-  for (const [token, id] of vocab) byId[id] = token;
-  const specialIds = new Set(tokenizer.all_special_ids);
-  const t = tokenizer as unknown as {
-    pad_token_id?: number | null;
-    mask_token_id?: number | null;
-  };
-  return {
-    name,
-    padId: t.pad_token_id ?? undefined,
-    maskId: t.mask_token_id ?? undefined,
-    tokenize(text: string): Tokenized {
-      const encoded = tokenizer.encode(text);
-      const ids = Uint32Array.from(encoded);
-      const special = new Uint8Array(ids.length);
-      const tokens = new Array<string>(ids.length);
-      for (let i = 0; i < ids.length; i++) {
-        tokens[i] = byId[ids[i]] ?? "";
-        special[i] = specialIds.has(ids[i]) ? 1 : 0;
-      }
-      return { tokens, ids, special };
-    },
-  };
-};

@@ -15,7 +15,12 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage();
   const requested: string[] = [];
-  page.on("request", (r) => requested.push(new URL(r.url()).pathname));
+  const origins = new Set<string>();
+  page.on("request", (r) => {
+    const u = new URL(r.url());
+    requested.push(u.pathname);
+    origins.add(u.origin);
+  });
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   await page.goto(url);
@@ -23,13 +28,23 @@ try {
   await page.fill("#sentences", sentences.join("\n"));
   await page.selectOption("#model", model);
   await page.click("#go");
-  await page.waitForSelector("body[data-ready='1']", { timeout: 20_000 });
+  await page.waitForSelector("body[data-ready='1']", { timeout: 90_000 });
   const scores = await page.$$eval(
     "#matrix td[data-score]",
     (cells) => cells.map((c) => Number(c.getAttribute("data-score"))),
   );
   const status = await page.textContent("#status");
-  console.log(JSON.stringify({ scores, requested, errors, status }));
+  const runtime = await page.evaluate(() => document.body.dataset.runtime);
+  console.log(
+    JSON.stringify({
+      scores,
+      requested,
+      errors,
+      status,
+      runtime,
+      origins: [...origins],
+    }),
+  );
 } finally {
   await browser.close();
 }

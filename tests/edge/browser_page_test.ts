@@ -11,75 +11,119 @@ import { testLayer } from "../test_paths.ts";
 // Debian's Chromium, which .ci/run installs when it is missing.
 const CHROMIUM = Deno.env.get("SENTEMB_CHROMIUM") ?? "/usr/bin/chromium";
 
+const SENTENCES = [
+  "A man is playing a guitar.",
+  "A person plays an instrument.",
+  "The stock market fell sharply today.",
+];
+
+// Drives the page in Chromium against a live server; what the page rendered.
+const drive = async (model: string) => {
+  assert.ok(
+    existsSync(CHROMIUM),
+    `${CHROMIUM} is missing: apt-get install chromium`,
+  );
+  const service = await Effect.runPromise(
+    makeEmbeddingService(PIPELINES).pipe(Effect.provide(testLayer)),
+  );
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    createApp(service).fetch,
+  );
+  try {
+    const driver = await new Deno.Command("deno", {
+      args: [
+        "run",
+        "-A",
+        new URL("./browser_driver.ts", import.meta.url).pathname,
+        `http://127.0.0.1:${server.addr.port}/`,
+        CHROMIUM,
+        model,
+        ...SENTENCES,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(driver.stderr);
+    assert.ok(driver.success, stderr);
+    return {
+      ...JSON.parse(new TextDecoder().decode(driver.stdout)),
+      origin: `http://127.0.0.1:${server.addr.port}`,
+    } as {
+      scores: number[];
+      requested: string[];
+      errors: string[];
+      runtime: string;
+      origins: string[];
+      origin: string;
+    };
+  } finally {
+    await server.shutdown();
+  }
+};
+
+// The rendered matrix against the same pipeline run by the library here.
+const assertMatrix = async (
+  model: string,
+  scores: number[],
+  tolerance: number,
+) => {
+  const v = await Effect.runPromise(
+    embedWith(PIPELINES, model, SENTENCES).pipe(Effect.provide(testLayer)),
+  );
+  assert.equal(scores.length, 9);
+  for (let i = 0; i < 3; i++) {
+    for (let j = 0; j < 3; j++) {
+      const expected = cosine(row(v, i), row(v, j));
+      assert.ok(
+        Math.abs(scores[i * 3 + j] - expected) < tolerance,
+        `(${i},${j}) ${scores[i * 3 + j]} vs ${expected}`,
+      );
+    }
+  }
+};
+
+const askedServer = (requested: string[]) =>
+  requested.some((p) =>
+    p.startsWith("/v1/embeddings") || p.startsWith("/v1/similarity")
+  );
+
 Deno.test({
   name:
     "the page embeds three sentences in the browser and renders their matrix",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
-    assert.ok(
-      existsSync(CHROMIUM),
-      `${CHROMIUM} is missing: apt-get install chromium`,
+    const model = "random-stems-corpus-idf";
+    const { scores, requested, errors, runtime } = await drive(model);
+    assert.deepEqual(errors, []);
+    assert.equal(runtime, "static");
+    await assertMatrix(model, scores, 1e-6);
+    assert.ok(scores[1] > scores[2], "guitar/instrument beats guitar/stocks");
+    assert.ok(!askedServer(requested));
+    assert.ok(requested.some((p) => p.startsWith("/artifacts/")));
+  },
+});
+
+Deno.test({
+  name:
+    "the page runs a transformer pipeline (stories260K PromptEOL+TP) on onnxruntime-web in the browser",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const model = "stories260k-prompteol-tp";
+    const { scores, requested, errors, runtime, origins, origin } = await drive(
+      model,
     );
-    const service = await Effect.runPromise(
-      makeEmbeddingService(PIPELINES).pipe(
-        Effect.provide(testLayer),
-      ),
-    );
-    const server = Deno.serve(
-      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-      createApp(service).fetch,
-    );
-    const sentences = [
-      "A man is playing a guitar.",
-      "A person plays an instrument.",
-      "The stock market fell sharply today.",
-    ];
-    try {
-      const driver = await new Deno.Command("deno", {
-        args: [
-          "run",
-          "-A",
-          new URL("./browser_driver.ts", import.meta.url).pathname,
-          `http://127.0.0.1:${server.addr.port}/`,
-          CHROMIUM,
-          "random-stems-corpus-idf",
-          ...sentences,
-        ],
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      const stderr = new TextDecoder().decode(driver.stderr);
-      assert.ok(driver.success, stderr);
-      const { scores, requested, errors } = JSON.parse(
-        new TextDecoder().decode(driver.stdout),
-      ) as { scores: number[]; requested: string[]; errors: string[] };
-      assert.deepEqual(errors, []);
-      // The same pipeline on the server side, through the library.
-      const v = await Effect.runPromise(
-        embedWith(PIPELINES, "random-stems-corpus-idf", sentences).pipe(
-          Effect.provide(testLayer),
-        ),
-      );
-      assert.equal(scores.length, 9);
-      for (let i = 0; i < 3; i++) {
-        for (let j = 0; j < 3; j++) {
-          const expected = cosine(row(v, i), row(v, j));
-          assert.ok(
-            Math.abs(scores[i * 3 + j] - expected) < 1e-6,
-            `(${i},${j}) ${scores[i * 3 + j]} vs ${expected}`,
-          );
-        }
-      }
-      assert.ok(scores[1] > scores[2], "guitar/instrument beats guitar/stocks");
-      assert.ok(
-        !requested.some((p) =>
-          p.startsWith("/v1/embeddings") || p.startsWith("/v1/similarity")
-        ),
-      );
-      assert.ok(requested.some((p) => p.startsWith("/artifacts/")));
-    } finally {
-      await server.shutdown();
-    }
+    assert.deepEqual(errors, []);
+    // Everything came from this server: no CDN.
+    assert.deepEqual(origins, [origin]);
+    // Headless Chromium has no GPU adapter here: the WASM provider ran.
+    assert.match(runtime, /^onnxruntime-web \((wasm|webgpu)\)$/);
+    await assertMatrix(model, scores, 1e-4);
+    assert.ok(!askedServer(requested));
+    assert.ok(requested.includes(`/v1/portable/${model}/files/graph.onnx`));
+    assert.ok(requested.includes(`/v1/portable/${model}/files/tokenizer.bin`));
+    assert.ok(requested.some((p) => p.startsWith("/assets/ort/ort-wasm")));
   },
 });

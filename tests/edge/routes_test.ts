@@ -4,6 +4,7 @@ import { cosine } from "../../src/embeddings.ts";
 import { embedWith } from "../../mod.ts";
 import { base64ToFloats } from "../../src/serve/float_base64.ts";
 import { testLayer, testPaths } from "../test_paths.ts";
+import { assertOpenAiError } from "./assert_openai_error.ts";
 import { edgeFixture, TEST_PIPELINES, testApp } from "./test_service.ts";
 
 const post = (path: string, body: unknown) => ({
@@ -21,19 +22,6 @@ const direct = (name: string, texts: string[]) =>
       Effect.provide(testLayer),
     ),
   );
-
-const assertOpenAiError = async (
-  res: Response,
-  status: number,
-  code: string,
-) => {
-  assert.equal(res.status, status);
-  const body = await res.json();
-  assert.equal(body.error.code, code, JSON.stringify(body));
-  assert.equal(typeof body.error.message, "string");
-  assert.ok(body.error.message.length > 0);
-  assert.ok("type" in body.error && "param" in body.error);
-};
 
 Deno.test("POST /v1/embeddings answers in OpenAI's shape with the pipeline's vectors", async () => {
   const app = await testApp();
@@ -130,6 +118,7 @@ Deno.test("GET /v1/models lists servable pipelines with their hashes", async () 
     "words-16",
     "words-16-l2",
     "tiny-bert-mean",
+    "tiny-bert-first-last-l2",
     "missing-vectors",
   ]);
   assert.ok(

@@ -54,6 +54,19 @@ export const TEST_PIPELINES: ReadonlyArray<PipelineSpec> = [
   },
   {
     ...words,
+    name: "tiny-bert-first-last-l2",
+    description: "the same transformer: first-last mean, L2-normalised",
+    tokenizer: { _tag: "pretrained", model: "tiny-bert-edge" },
+    encoder: {
+      _tag: "transformer",
+      model: "tiny-bert-edge",
+      layers: { _tag: "firstLast" },
+    },
+    filters: { special: false, punctuation: false, subwords: false },
+    postprocess: { steps: [{ _tag: "l2" }], fitOn: "corpus" },
+  },
+  {
+    ...words,
     name: "missing-vectors",
     description: "word vectors that are not on disk",
     encoder: { _tag: "wordVectors", file: "no-such-model/vectors.txt" },

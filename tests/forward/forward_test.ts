@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
-import { Effect, Exit } from "effect";
+import { Effect, Exit, Layer } from "effect";
+import type { Backend } from "../../src/forward/backend.ts";
 import { layerView } from "../../src/forward/hidden_states.ts";
-import { Forward, forwardLayer } from "../../src/forward/service.ts";
+import { nativeBackend } from "../../src/forward/native_backend.ts";
+import {
+  Forward,
+  forwardLayer,
+  makeForward,
+} from "../../src/forward/service.ts";
 import { fixtureWeights } from "../../src/onnx/fixture/build.ts";
 import { referenceForward } from "../../src/onnx/fixture/reference/mod.ts";
 import {
@@ -146,5 +152,69 @@ Deno.test({
       assert.ok(Exit.isFailure(bad));
       assert.match(String(bad.cause), /\[3\] are not all in 0\.\.2/);
     }
+  },
+});
+
+// A native backend that records which files it opens.
+const recording = () => {
+  const opened: string[] = [];
+  const native = nativeBackend();
+  const backend: Backend = {
+    name: "native",
+    open: (path) => (opened.push(path), native.open(path)),
+  };
+  return { opened, layer: Layer.effect(Forward, makeForward(backend)) };
+};
+
+Deno.test({
+  name:
+    "a final-only load runs the model's own graph, and opens the rewritten one when other states are asked",
+  ...opts,
+  fn: async () => {
+    const fixture = await tinyFixture("bert", "op");
+    const b = batchFor("bert");
+    const full = await statesOn("native", fixture.modelPath, "bert");
+    const { opened, layer } = recording();
+    const [last, first] = await Effect.runPromise(
+      Effect.scoped(Effect.gen(function* () {
+        const forward = yield* Forward;
+        const model = yield* forward.load(fixture.modelPath, {
+          finalOnly: true,
+        });
+        const last = yield* model.run(b, [2]);
+        // Only the file itself so far: its last_hidden_state is state 2.
+        assert.deepEqual(opened, [fixture.modelPath]);
+        return [last, yield* model.run(b, [0])] as const;
+      })).pipe(Effect.provide(layer)),
+    );
+    assert.equal(opened.length, 2);
+    assert.match(opened[1], /\/rewritten\//);
+    assert.deepEqual(last.layers, [2]);
+    assert.ok(maxAbsDiff(layerView(last, 2), layerView(full, 2)) <= 1e-6);
+    assert.deepEqual(layerView(first, 0), layerView(full, 0));
+  },
+});
+
+Deno.test({
+  name:
+    "a final-only load of a graph without last_hidden_state falls back to the rewritten graph",
+  ...opts,
+  fn: async () => {
+    const fixture = await tinyFixture("gpt2", "op");
+    const b = batchFor("gpt2");
+    const full = await statesOn("native", fixture.modelPath, "gpt2");
+    const { opened, layer } = recording();
+    const last = await Effect.runPromise(
+      Effect.scoped(Effect.gen(function* () {
+        const model = yield* (yield* Forward).load(fixture.modelPath, {
+          finalOnly: true,
+        });
+        return yield* model.run(b, [2]);
+      })).pipe(Effect.provide(layer)),
+    );
+    // Its own graph outputs logits: tried once, then the rewritten graph.
+    assert.deepEqual(opened[0], fixture.modelPath);
+    assert.match(opened[1], /\/rewritten\//);
+    assert.deepEqual(layerView(last, 2), layerView(full, 2));
   },
 });

@@ -1,0 +1,159 @@
+import { Effect } from "effect";
+import { existsSync } from "node:fs";
+import { modelFolder, type Paths } from "../paths.ts";
+import type { Embedder } from "../pipeline/load.ts";
+import { modelFile } from "../pipeline/load_transformer_stage.ts";
+import { portabilityProblem } from "../pipeline/portable_embedder.ts";
+import type { TransformerDescription } from "../pipeline/portable_transformer.ts";
+import { findPipeline } from "../pipeline/registry.ts";
+import type { PipelineSpec } from "../pipeline/spec.ts";
+import { NotPortable } from "./serve_errors.ts";
+
+/** The files a client fetches to run a transformer pipeline, by role. */
+export const CLIENT_FILES = [
+  "graph.onnx",
+  "tokenizer.json",
+  "tokenizer_config.json",
+  "tokenizer.bin",
+] as const;
+export type ClientFile = typeof CLIENT_FILES[number];
+
+/** A file on its way to a client. */
+export interface ClientFileBody {
+  readonly body: ReadableStream<Uint8Array>;
+  readonly size: number;
+}
+
+/** A transformer pipeline as a client loads it: what to fetch and how to run it. */
+export interface ClientModel extends TransformerDescription {
+  readonly tokenizer: "pretrained" | "llama2c";
+  /** The roles this pipeline has files for, with their sizes in bytes. */
+  readonly files: Readonly<Partial<Record<ClientFile, number>>>;
+}
+
+// Whether this host holds the files a transformer spec loads from.
+const onHost = (paths: Paths["Service"], spec: PipelineSpec): boolean => {
+  if (spec.encoder._tag !== "transformer") return true;
+  if (spec.tokenizer._tag === "llama2c") {
+    return existsSync(
+      `${paths.models}/${spec.tokenizer.model}/${spec.tokenizer.model}.bin`,
+    );
+  }
+  const needed = spec.encoder.file ?? "onnx/model.onnx";
+  return existsSync(
+    modelFile(spec.encoder, modelFolder(paths, spec.encoder.model, needed)),
+  );
+};
+
+// Local paths by role; only these paths are ever read for a client.
+const localFiles = (
+  paths: Paths["Service"],
+  spec: PipelineSpec,
+  embedder: Embedder,
+): Partial<Record<ClientFile, string>> => {
+  const t = embedder.transformer;
+  if (!t) return {};
+  if (spec.tokenizer._tag === "llama2c") {
+    return {
+      "graph.onnx": t.info.path,
+      "tokenizer.bin":
+        `${paths.models}/${spec.tokenizer.model}/${spec.tokenizer.tokenizer}`,
+    };
+  }
+  if (spec.tokenizer._tag !== "pretrained") return {};
+  const folder = modelFolder(paths, spec.tokenizer.model, "tokenizer.json");
+  const config = `${folder}/tokenizer_config.json`;
+  return {
+    "graph.onnx": t.info.path,
+    "tokenizer.json": `${folder}/tokenizer.json`,
+    ...(existsSync(config) ? { "tokenizer_config.json": config } : {}),
+  };
+};
+
+/**
+ * The pipelines a browser can run, and for transformer ones the files it
+ * fetches: static pipelines need only their spec and artifact; transformer
+ * pipelines also their model's graph and tokenizer, served from this host.
+ * A client names a pipeline and a role, never a path.
+ */
+export const clientModels = <E>(
+  registry: ReadonlyArray<PipelineSpec>,
+  paths: Paths["Service"],
+  load: (name: string) => Effect.Effect<Embedder, E>,
+) => {
+  const portable = registry.filter((spec) =>
+    !portabilityProblem(spec) && onHost(paths, spec)
+  );
+  const transformerSpec = (name: string) =>
+    Effect.gen(function* () {
+      const spec = yield* findPipeline(registry, name);
+      const problem = portabilityProblem(spec) ??
+        (spec.encoder._tag === "transformer"
+          ? undefined
+          : "it is a static pipeline: its spec and artifact are all it needs");
+      if (problem) {
+        return yield* new NotPortable({ model: spec.name, reason: problem });
+      }
+      const embedder = yield* load(spec.name);
+      const files = localFiles(paths, spec, embedder);
+      if (!embedder.transformer || !files["graph.onnx"]) {
+        return yield* new NotPortable({
+          model: spec.name,
+          reason: "its model did not load as a transformer",
+        });
+      }
+      if (embedder.transformer.info.externalData.length > 0) {
+        return yield* new NotPortable({
+          model: spec.name,
+          reason: "its weights live in external data files",
+        });
+      }
+      return { spec, transformer: embedder.transformer, files };
+    });
+
+  const describe = (name: string) =>
+    Effect.map(transformerSpec(name), ({ spec, transformer, files }) => {
+      const { source: _s, path: _p, externalData: _e, ...graph } =
+        transformer.info;
+      const sizes: Partial<Record<ClientFile, number>> = {};
+      for (const [role, path] of Object.entries(files)) {
+        sizes[role as ClientFile] = Deno.statSync(path).size;
+      }
+      return {
+        settings: transformer.settings,
+        graph,
+        tokenizer: spec.tokenizer._tag === "llama2c" ? "llama2c" : "pretrained",
+        files: sizes,
+      } satisfies ClientModel;
+    });
+
+  /** A pipeline's file by role, as a stream of its bytes. */
+  const file = (name: string, role: string) =>
+    Effect.flatMap(transformerSpec(name), ({ spec, files }) => {
+      const path = (CLIENT_FILES as ReadonlyArray<string>).includes(role)
+        ? files[role as ClientFile]
+        : undefined;
+      return path === undefined
+        ? Effect.fail(
+          new NotPortable({
+            model: spec.name,
+            reason: `it has no file "${role}" (${
+              Object.keys(files).join(", ")
+            })`,
+          }),
+        )
+        : Effect.tryPromise({
+          try: async () => {
+            const f = await Deno.open(path);
+            return { body: f.readable, size: (await f.stat()).size };
+          },
+          catch: () =>
+            new NotPortable({
+              model: spec.name,
+              reason: `its file "${role}" is not on this host`,
+            }),
+        });
+    });
+
+  return { portable, describe, file };
+};

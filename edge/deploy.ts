@@ -1,7 +1,9 @@
 /**
  * The edge entry point: a standard `fetch` handler (Deno Deploy, any
  * runtime with `export default { fetch }`). Pipelines load on first use
- * from the folders `SENTEMB_MODELS`/`SENTEMB_DATA` name; nothing is written.
+ * from the folders `SENTEMB_MODELS`/`SENTEMB_DATA` name; nothing is written:
+ * transformer pipelines read their rewritten graphs from a `SENTEMB_CACHE`
+ * shipped with the deployment.
  */
 import { ManagedRuntime } from "effect";
 import { PIPELINES } from "../pipelines/mod.ts";

@@ -25,6 +25,7 @@ const STATUS: Record<string, [ContentfulStatusCode, string, string]> = {
   BadConfig: [500, "server_error", "bad_pipeline_config"],
   ForwardFailed: [500, "server_error", "forward_failed"],
   OnnxParseError: [503, "server_error", "model_unavailable"],
+  CacheNotWritable: [503, "server_error", "model_unavailable"],
   LayersNotFound: [503, "server_error", "model_unavailable"],
 };
 

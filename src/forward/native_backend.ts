@@ -1,11 +1,20 @@
-import * as ortModule from "onnxruntime-node";
+import type * as ortModule from "onnxruntime-node";
 import type { Backend, BackendOptions } from "./backend.ts";
 import { ortSession } from "./ort_session.ts";
 
-// A CommonJS package: under Deno its exports may sit on `default`.
 type Ort = typeof ortModule;
-const ort: Ort = (ortModule as unknown as { default?: Ort }).default ??
-  ortModule;
+let loading: Promise<Ort> | undefined;
+
+/**
+ * onnxruntime-node, imported on first use: importing it loads its native
+ * addon, which an edge runtime does not have (and Deno allows only with
+ * --allow-ffi), so a process that only ever runs WASM never touches it.
+ * A CommonJS package: under Deno its exports may sit on `default`.
+ */
+export const loadOrtNode = (): Promise<Ort> =>
+  loading ??= import("onnxruntime-node").then((m) =>
+    (m as unknown as { default?: Ort }).default ?? m
+  );
 
 /**
  * The session options the native backend opens every model with. Worker
@@ -29,6 +38,7 @@ export const nativeSessionOptions = (
 export const nativeBackend = (options: BackendOptions = {}): Backend => ({
   name: "native",
   async open(path) {
+    const ort = await loadOrtNode();
     const session = await ort.InferenceSession.create(
       path,
       nativeSessionOptions(options),

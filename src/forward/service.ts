@@ -1,5 +1,6 @@
 import { Context, Effect, Layer, Semaphore } from "effect";
 import type { MissingModelFiles } from "../errors.ts";
+import type { CacheNotWritable } from "../onnx/cache_dir.ts";
 import type { LayersNotFound, OnnxParseError } from "../onnx/rewrite/errors.ts";
 import { rewriteModelFile } from "../onnx/rewrite/rewrite_file.ts";
 import type {
@@ -21,6 +22,7 @@ export type { ForwardModel } from "./forward_model.ts";
 
 export type LoadError =
   | MissingModelFiles
+  | CacheNotWritable
   | OnnxParseError
   | LayersNotFound
   | ForwardFailed;

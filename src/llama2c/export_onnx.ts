@@ -1,6 +1,11 @@
 import { Effect } from "effect";
 import { existsSync } from "node:fs";
-import { cacheDir, sha256Hex, writeAtomic } from "../onnx/cache_dir.ts";
+import {
+  cacheDir,
+  sha256Hex,
+  writeAtomic,
+  writeCache,
+} from "../onnx/cache_dir.ts";
 import { readBytes } from "./load.ts";
 import { fixtureModel } from "../onnx/fixture/build.ts";
 import type { LlamaConfig as FixtureLlamaConfig } from "../onnx/fixture/config.ts";
@@ -129,7 +134,7 @@ export const exportLlama2c = Effect.fn("exportLlama2c")(function* (
   const model = encodeModel(
     fixtureModel(fixtureLlamaWeights(weights), { norm }),
   );
-  yield* Effect.promise(async () => {
+  yield* writeCache(modelPath, async () => {
     const text = new TextEncoder();
     await Deno.mkdir(`${dir}/onnx`, { recursive: true });
     await writeAtomic(

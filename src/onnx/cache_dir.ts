@@ -1,3 +1,4 @@
+import { Data, Effect } from "effect";
 import { fileURLToPath } from "node:url";
 
 /**
@@ -34,3 +35,36 @@ export const writeAtomic = async (
   await Deno.writeFile(tmp, bytes);
   await Deno.rename(tmp, path);
 };
+
+/**
+ * A derived model file (a rewritten graph, an export) could not be written
+ * to the cache: on a read-only host such as an edge runtime, the cache must
+ * be filled where it is writable and shipped with the deployment.
+ */
+export class CacheNotWritable extends Data.TaggedError("CacheNotWritable")<{
+  readonly path: string;
+  readonly reason: string;
+}> {
+  override get message(): string {
+    return `cannot write ${this.path} (${this.reason}); on a read-only host, load the pipeline once where SENTEMB_CACHE is writable and ship that cache`;
+  }
+}
+
+/** Writes into the cache, failing with {@link CacheNotWritable}. */
+export const writeCache = (
+  path: string,
+  write: () => Promise<void>,
+): Effect.Effect<void, CacheNotWritable> =>
+  Effect.tryPromise({
+    try: write,
+    catch: (e) =>
+      new CacheNotWritable({
+        path,
+        reason: e instanceof Error ? e.name : String(e),
+      }),
+  });
+
+/** A cache shortcut (a stat pointer): written if it can be; a miss only costs a re-hash. */
+export const writeCacheHint = (
+  write: () => Promise<void>,
+): Effect.Effect<void> => Effect.promise(() => write().catch(() => undefined));

@@ -1,18 +1,22 @@
-import { AutoTokenizer, env } from "@huggingface/transformers";
 import { Effect } from "effect";
 import { existsSync } from "node:fs";
 import { MissingModelFiles } from "../errors.ts";
 import { modelFolder, Paths } from "../paths.ts";
-import { vocabTokenizer } from "./vocab_tokenizer.ts";
+import { tokenizerFromJson } from "./json_tokenizer.ts";
 
 // A model id becomes a path under the models folder: refuse anything that
 // could climb out of it or name an absolute path.
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
 
+const HUB = "https://huggingface.co";
+
 /**
- * Loads the tokenizer of a model folder (`<models>/<id>/tokenizer.json`) with
- * transformers.js; with `SENTEMB_ALLOW_REMOTE=1` an id missing locally is
- * fetched from the Hugging Face hub instead.
+ * Loads the tokenizer of a model folder (`<models>/<id>/tokenizer.json` and
+ * `tokenizer_config.json`); with `SENTEMB_ALLOW_REMOTE=1` an id missing
+ * locally is fetched from the Hugging Face hub instead. It runs on
+ * `@huggingface/tokenizers`, the pure-JS library transformers.js wraps, so
+ * the edge and the browser need neither transformers.js nor its native
+ * addons (a test holds its ids to transformers.js's).
  */
 export const loadPretrainedTokenizer = Effect.fn("loadPretrainedTokenizer")(
   function* (model: string) {
@@ -34,30 +38,39 @@ export const loadPretrainedTokenizer = Effect.fn("loadPretrainedTokenizer")(
           "Put the model folder under SENTEMB_MODELS, or set SENTEMB_ALLOW_REMOTE=1 to fetch it from the hub.",
       });
     }
-    // The folder's parent, so a fixture folder resolves like a shared one.
-    env.localModelPath = `${folder.slice(0, folder.length - model.length)}`;
-    env.allowLocalModels = true;
-    env.allowRemoteModels = paths.allowRemote;
-    const tokenizer = yield* Effect.tryPromise({
+    const where = local ? folder : `${HUB}/${model}/resolve/main`;
+    // tokenizer_config.json is optional: without it no pad or mask is named.
+    const read = (file: string, optional: boolean) =>
+      Effect.tryPromise({
+        try: async () => {
+          if (local) {
+            const path = `${folder}/${file}`;
+            if (optional && !existsSync(path)) return undefined;
+            return JSON.parse(await Deno.readTextFile(path)) as unknown;
+          }
+          const r = await fetch(`${where}/${file}`);
+          if (optional && r.status === 404) return undefined;
+          if (!r.ok) throw new Error(`HTTP ${r.status}`);
+          return await r.json() as unknown;
+        },
+        catch: (cause) =>
+          new MissingModelFiles({
+            model,
+            path: `${where}/${file}`,
+            hint: `Loading its tokenizer failed: ${String(cause)}`,
+          }),
+      });
+    const json = yield* read("tokenizer.json", false);
+    const config = (yield* read("tokenizer_config.json", true)) ?? {};
+    return yield* Effect.try({
       try: () =>
-        AutoTokenizer.from_pretrained(model, { local_files_only: local }),
+        tokenizerFromJson(model, json, config as Record<string, unknown>),
       catch: (cause) =>
         new MissingModelFiles({
           model,
-          path: folder,
-          hint: `Loading its tokenizer failed: ${String(cause)}`,
+          path: `${where}/tokenizer.json`,
+          hint: `Its tokenizer could not be built: ${String(cause)}`,
         }),
-    });
-    const t = tokenizer as unknown as {
-      pad_token_id?: number | null;
-      mask_token_id?: number | null;
-    };
-    return vocabTokenizer(model, {
-      vocab: tokenizer.get_vocab(),
-      specialIds: tokenizer.all_special_ids,
-      padId: t.pad_token_id ?? undefined,
-      maskId: t.mask_token_id ?? undefined,
-      encode: (text) => tokenizer.encode(text),
     });
   },
 );

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { Effect } from "effect";
 import { loadStsTask } from "../../src/eval/sts_data.ts";
+import { AutoTokenizer, env } from "@huggingface/transformers";
 import { pathsLayer } from "../../src/paths.ts";
-import { tokenizerFromJson } from "../../src/tokenize/json_tokenizer.ts";
 import { loadPretrainedTokenizer } from "../../src/tokenize/pretrained_tokenizer.ts";
 import { testPaths } from "../test_paths.ts";
 
@@ -24,7 +24,35 @@ const EDGE_CASES = [
   "a".repeat(300),
 ];
 
-Deno.test("the browser's tokenizer (tokenizer.json alone) gives the server's ids, specials, pad and mask", async () => {
+// The reference: transformers.js's AutoTokenizer on the same folder.
+const reference = async (model: string) => {
+  env.localModelPath = `${testPaths.models}/`;
+  env.allowLocalModels = true;
+  env.allowRemoteModels = false;
+  const t = await AutoTokenizer.from_pretrained(model, {
+    local_files_only: true,
+  });
+  const ids = t as unknown as {
+    pad_token_id?: number | null;
+    mask_token_id?: number | null;
+  };
+  const specials = new Set(t.all_special_ids);
+  const byId = new Map([...t.get_vocab()].map(([token, id]) => [id, token]));
+  return {
+    padId: ids.pad_token_id ?? undefined,
+    maskId: ids.mask_token_id ?? undefined,
+    tokenize: (text: string) => {
+      const encoded = Uint32Array.from(t.encode(text));
+      return {
+        ids: encoded,
+        special: Uint8Array.from(encoded, (id) => specials.has(id) ? 1 : 0),
+        tokens: Array.from(encoded, (id) => byId.get(id) ?? ""),
+      };
+    },
+  };
+};
+
+Deno.test("the tokenizer.json tokenizer gives transformers.js's ids, specials, tokens, pad and mask", async () => {
   const sts = await Effect.runPromise(
     loadStsTask(testPaths.data, "STSBenchmark", "raw"),
   );
@@ -34,16 +62,12 @@ Deno.test("the browser's tokenizer (tokenizer.json alone) gives the server's ids
     ...EDGE_CASES,
   ];
   for (const model of MODELS) {
-    const server = await Effect.runPromise(
+    const server = await reference(model);
+    // The library's loader, which the server, the edge and the page share.
+    const client = await Effect.runPromise(
       loadPretrainedTokenizer(model).pipe(
         Effect.provide(pathsLayer(testPaths)),
       ),
-    );
-    const folder = `${testPaths.models}/${model}`;
-    const client = tokenizerFromJson(
-      model,
-      JSON.parse(Deno.readTextFileSync(`${folder}/tokenizer.json`)),
-      JSON.parse(Deno.readTextFileSync(`${folder}/tokenizer_config.json`)),
     );
     assert.equal(client.padId, server.padId, `${model} pad`);
     assert.equal(client.maskId, server.maskId, `${model} mask`);

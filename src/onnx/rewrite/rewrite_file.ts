@@ -3,7 +3,13 @@ import { existsSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { MissingModelFiles } from "../../errors.ts";
 import { readCachedMeta, writeJsonAtomic } from "../cached_meta.ts";
-import { cacheDir, sha256Hex, writeAtomic } from "../cache_dir.ts";
+import {
+  cacheDir,
+  sha256Hex,
+  writeAtomic,
+  writeCache,
+  writeCacheHint,
+} from "../cache_dir.ts";
 import { decodeModel, encodeModel, int64, type ModelProto } from "../proto.ts";
 import { LayersNotFound, OnnxParseError } from "./errors.ts";
 import { exposeHiddenStates, findLayers } from "./expose.ts";
@@ -111,7 +117,7 @@ export const rewriteModelFile = Effect.fn("rewriteModelFile")(function* (
   const metaPath = `${dir}/rewrite.json`;
   const cached = yield* readMeta(metaPath);
   if (cached !== undefined) {
-    yield* Effect.promise(() =>
+    yield* writeCacheHint(() =>
       writePointer(pointer, metaPath)
     );
     return cached;
@@ -140,7 +146,7 @@ export const rewriteModelFile = Effect.fn("rewriteModelFile")(function* (
       `${dirname(path)}/${file}`
     ),
   };
-  yield* Effect.promise(async () => {
+  yield* writeCache(out, async () => {
     await Deno.mkdir(dir, { recursive: true });
     await writeAtomic(out, encodeModel(rewritten));
     for (const target of meta.externalData) {
@@ -153,8 +159,8 @@ export const rewriteModelFile = Effect.fn("rewriteModelFile")(function* (
       metaPath,
       new TextEncoder().encode(JSON.stringify(meta, null, 2)),
     );
-    await writePointer(pointer, metaPath);
   });
+  yield* writeCacheHint(() => writePointer(pointer, metaPath));
   return meta;
 });
 

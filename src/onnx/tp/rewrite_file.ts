@@ -3,7 +3,13 @@ import { existsSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { MissingModelFiles } from "../../errors.ts";
 import { readCachedMeta, writeJsonAtomic } from "../cached_meta.ts";
-import { cacheDir, sha256Hex, writeAtomic } from "../cache_dir.ts";
+import {
+  cacheDir,
+  sha256Hex,
+  writeAtomic,
+  writeCache,
+  writeCacheHint,
+} from "../cache_dir.ts";
 import { decodeModel, encodeModel } from "../proto.ts";
 import { LayersNotFound, OnnxParseError } from "../rewrite/errors.ts";
 import { findLayers } from "../rewrite/expose.ts";
@@ -68,7 +74,7 @@ export const tokenPrependingFile = Effect.fn("tokenPrependingFile")(
     const metaPath = `${dir}/tp.json`;
     const cached = yield* readMeta(metaPath);
     if (cached !== undefined) {
-      yield* Effect.promise(() => writeJson(pointer, { meta: metaPath }));
+      yield* writeCacheHint(() => writeJson(pointer, { meta: metaPath }));
       return cached;
     }
     const model = yield* Effect.try({
@@ -99,7 +105,7 @@ export const tokenPrependingFile = Effect.fn("tokenPrependingFile")(
         )
       ),
     );
-    yield* Effect.promise(async () => {
+    yield* writeCache(out, async () => {
       await Deno.mkdir(dir, { recursive: true });
       await writeAtomic(out, encodeModel(rewritten));
       for (const file of external) {

@@ -3,14 +3,19 @@
  * JSON. Run by browser_page_test.ts in its own process: playwright reads
  * /proc at load, which Deno grants only with --allow-all.
  *
- * Usage: deno run -A browser_driver.ts URL CHROMIUM MODEL SENTENCE...
+ * Usage: [SENTEMB_WEBGPU=1] deno run -A browser_driver.ts URL CHROMIUM MODEL SENTENCE...
  */
 import { chromium } from "playwright-core";
 
 const [url, executablePath, model, ...sentences] = Deno.args;
+// SENTEMB_WEBGPU=1: a software WebGPU adapter (SwiftShader), so the page's
+// WebGPU path runs on a machine without a GPU.
+const webgpu = Deno.env.get("SENTEMB_WEBGPU") === "1"
+  ? ["--enable-unsafe-webgpu", "--enable-unsafe-swiftshader"]
+  : [];
 const browser = await chromium.launch({
   executablePath,
-  args: ["--no-sandbox", "--headless=new"],
+  args: ["--no-sandbox", "--headless=new", ...webgpu],
 });
 try {
   const page = await browser.newPage();

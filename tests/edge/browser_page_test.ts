@@ -18,7 +18,7 @@ const SENTENCES = [
 ];
 
 // Drives the page in Chromium against a live server; what the page rendered.
-const drive = async (model: string) => {
+const drive = async (model: string, env: Record<string, string> = {}) => {
   assert.ok(
     existsSync(CHROMIUM),
     `${CHROMIUM} is missing: apt-get install chromium`,
@@ -41,6 +41,7 @@ const drive = async (model: string) => {
         model,
         ...SENTENCES,
       ],
+      env,
       stdout: "piped",
       stderr: "piped",
     }).output();
@@ -119,11 +120,29 @@ Deno.test({
     // Everything came from this server: no CDN.
     assert.deepEqual(origins, [origin]);
     // Headless Chromium has no GPU adapter here: the WASM provider ran.
-    assert.match(runtime, /^onnxruntime-web \((wasm|webgpu)\)$/);
+    assert.equal(runtime, "onnxruntime-web (wasm)");
     await assertMatrix(model, scores, 1e-4);
     assert.ok(!askedServer(requested));
     assert.ok(requested.includes(`/v1/portable/${model}/files/graph.onnx`));
     assert.ok(requested.includes(`/v1/portable/${model}/files/tokenizer.bin`));
     assert.ok(requested.some((p) => p.startsWith("/assets/ort/ort-wasm")));
+  },
+});
+
+Deno.test({
+  name:
+    "with a WebGPU adapter (SwiftShader), the page runs the transformer pipeline on onnxruntime-web's WebGPU provider",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const model = "stories260k-prompteol";
+    const { scores, errors, runtime, origins, origin } = await drive(model, {
+      SENTEMB_WEBGPU: "1",
+    });
+    assert.deepEqual(errors, []);
+    assert.deepEqual(origins, [origin]);
+    assert.equal(runtime, "onnxruntime-web (webgpu)");
+    // GPU kernels round differently from the CPU's.
+    await assertMatrix(model, scores, 1e-3);
   },
 });

@@ -136,9 +136,11 @@ Deno.test({
   sanitizeOps: false,
   fn: async () => {
     const model = "stories260k-prompteol";
-    const { scores, errors, runtime, origins, origin } = await drive(model, {
-      SENTEMB_WEBGPU: "1",
-    });
+    const { scores, requested, errors, runtime, origins, origin } = await drive(
+      model,
+      { SENTEMB_WEBGPU: "1" },
+    );
+    assert.ok(!askedServer(requested));
     assert.deepEqual(errors, []);
     assert.deepEqual(origins, [origin]);
     assert.equal(runtime, "onnxruntime-web (webgpu)");

@@ -1,17 +1,8 @@
 import { Effect } from "effect";
-import { existsSync } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
-import { MissingModelFiles } from "../../errors.ts";
-import { readCachedMeta, writeJsonAtomic } from "../cached_meta.ts";
-import {
-  cacheDir,
-  sha256Hex,
-  writeAtomic,
-  writeCache,
-  writeCacheHint,
-} from "../cache_dir.ts";
-import { decodeModel, encodeModel, int64, type ModelProto } from "../proto.ts";
-import { LayersNotFound, OnnxParseError } from "./errors.ts";
+import { dirname } from "node:path";
+import { derivedGraph, externalFiles } from "../derived_graph.ts";
+import { int64, type ModelProto } from "../proto.ts";
+import { LayersNotFound } from "./errors.ts";
 import { exposeHiddenStates, findLayers } from "./expose.ts";
 import type { FinalState } from "./layer_map.ts";
 
@@ -61,110 +52,37 @@ const inputSpecs = (model: ModelProto): InputSpec[] => {
   }));
 };
 
-/** Files named by external-data entries (`model.onnx_data`, ...). */
-const externalFiles = (model: ModelProto): string[] => {
-  const files = new Set<string>();
-  for (const t of model.graph?.initializer ?? []) {
-    for (const e of t.externalData ?? []) {
-      if (e.key === "location" && e.value) files.add(e.value);
-    }
-  }
-  return [...files];
-};
-
 /**
- * Rewrites an ONNX file to output every hidden state, once: the result is
- * cached under `<cache>/rewritten/` keyed by the SHA-256 of the source bytes
- * (and the rewrite options). External weights are never loaded: the
- * rewritten graph keeps its references, and the cache folder links each
- * external file back to the source folder so the graph still runs.
+ * Rewrites an ONNX file to output every hidden state, once (cached under
+ * `<cache>/rewritten/`, see {@link derivedGraph}).
  */
 export const rewriteModelFile = Effect.fn("rewriteModelFile")(function* (
   source: string,
   options: { readonly final?: FinalState } = {},
 ) {
-  const path = resolve(source);
-  if (!existsSync(path)) {
-    return yield* new MissingModelFiles({
-      model: basename(dirname(dirname(path))) || path,
-      path,
-      hint: "The ONNX file is not there: export the model or build a fixture.",
-    });
-  }
   const final = options.final ?? "normed";
-  // Hashing a 440 MB file costs seconds: a stat-keyed pointer skips it while
-  // the file is unchanged (same path, size and modification time).
-  const stat = yield* Effect.promise(() => Deno.stat(path));
-  const statKey = yield* Effect.promise(() =>
-    sha256Hex(
-      `${REWRITE_VERSION}:${final}:${path}:${stat.size}:${stat.mtime?.getTime()}`,
-    )
+  return yield* derivedGraph(
+    source,
+    "rewritten",
+    `${REWRITE_VERSION}:${final}`,
+    (model, path, out) =>
+      Effect.gen(function* () {
+        const map = findLayers(model, final);
+        if (typeof map === "string") {
+          return yield* new LayersNotFound({ path, reason: map });
+        }
+        const meta: RewrittenModel = {
+          source: path,
+          path: out,
+          strategy: map.strategy,
+          layers: map.layers,
+          hiddenStates: map.taps.map((_, k) => `hidden_states.${k}`),
+          inputs: inputSpecs(model),
+          externalData: externalFiles(model).map((file) =>
+            `${dirname(path)}/${file}`
+          ),
+        };
+        return { graph: exposeHiddenStates(model, map), meta };
+      }),
   );
-  const pointer = `${cacheDir()}/rewritten/by-stat/${
-    statKey.slice(0, 16)
-  }.json`;
-  const known = yield* readMeta(pointer);
-  if (known !== undefined) return known;
-  const bytes = yield* Effect.tryPromise({
-    try: () => Deno.readFile(path),
-    catch: (e) => new OnnxParseError({ path, reason: String(e) }),
-  });
-  const digest = yield* Effect.promise(() => sha256Hex(bytes));
-  const key = (yield* Effect.promise(() =>
-    sha256Hex(`${REWRITE_VERSION}:${final}:${digest}`)
-  )).slice(0, 16);
-  const dir = `${cacheDir()}/rewritten/${key}`;
-  const metaPath = `${dir}/rewrite.json`;
-  const cached = yield* readMeta(metaPath);
-  if (cached !== undefined) {
-    yield* writeCacheHint(() =>
-      writePointer(pointer, metaPath)
-    );
-    return cached;
-  }
-  const model = yield* Effect.try({
-    try: () => decodeModel(bytes),
-    catch: (e) => new OnnxParseError({ path, reason: String(e) }),
-  });
-  const map = findLayers(model, final);
-  if (typeof map === "string") {
-    return yield* new LayersNotFound({
-      path,
-      reason: map,
-    });
-  }
-  const rewritten = exposeHiddenStates(model, map);
-  const out = `${dir}/${basename(path)}`;
-  const meta: RewrittenModel = {
-    source: path,
-    path: out,
-    strategy: map.strategy,
-    layers: map.layers,
-    hiddenStates: map.taps.map((_, k) => `hidden_states.${k}`),
-    inputs: inputSpecs(model),
-    externalData: externalFiles(model).map((file) =>
-      `${dirname(path)}/${file}`
-    ),
-  };
-  yield* writeCache(out, async () => {
-    await Deno.mkdir(dir, { recursive: true });
-    await writeAtomic(out, encodeModel(rewritten));
-    for (const target of meta.externalData) {
-      const link = `${dir}/${basename(target)}`;
-      if (!existsSync(link)) {
-        await Deno.symlink(target, link).catch(() => undefined);
-      }
-    }
-    await writeAtomic(
-      metaPath,
-      new TextEncoder().encode(JSON.stringify(meta, null, 2)),
-    );
-  });
-  yield* writeCacheHint(() => writePointer(pointer, metaPath));
-  return meta;
 });
-
-const readMeta = (file: string) => readCachedMeta<RewrittenModel>(file);
-
-const writePointer = (pointer: string, meta: string) =>
-  writeJsonAtomic(pointer, { meta });

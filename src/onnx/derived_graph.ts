@@ -1,0 +1,112 @@
+import { Effect } from "effect";
+import { existsSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
+import { MissingModelFiles } from "../errors.ts";
+import { readCachedMeta, writeJsonAtomic } from "./cached_meta.ts";
+import {
+  cacheDir,
+  sha256Hex,
+  writeAtomic,
+  writeCache,
+  writeCacheHint,
+} from "./cache_dir.ts";
+import { decodeModel, encodeModel, type ModelProto } from "./proto.ts";
+import { OnnxParseError } from "./rewrite/errors.ts";
+
+/** A graph derived from a source ONNX file, and its description. */
+export interface Derivation<M> {
+  readonly graph: ModelProto;
+  readonly meta: M;
+}
+
+/** External-data files (`model.onnx_data`, ...) a graph's initializers name. */
+export const externalFiles = (model: ModelProto): string[] => {
+  const files = new Set<string>();
+  for (const t of model.graph?.initializer ?? []) {
+    for (const e of t.externalData ?? []) {
+      if (e.key === "location" && e.value) files.add(e.value);
+    }
+  }
+  return [...files];
+};
+
+/**
+ * A graph derived from an ONNX file (the hidden-state rewrite, the Token
+ * Prepending rewrite), made once: cached under `<cache>/<kind>/<key>/` by
+ * the SHA-256 of the source bytes and `tag` (what else the derivation
+ * depends on), with a pointer keyed by path, size and mtime so an
+ * unchanged file is not hashed again. External weights are never loaded:
+ * the derived graph keeps its references and the cache folder links each
+ * file back to the source folder. `derive` gets the parsed source and the
+ * path the derived graph will have.
+ */
+export const derivedGraph = <M extends { readonly path: string }, E>(
+  source: string,
+  kind: string,
+  tag: string,
+  derive: (
+    model: ModelProto,
+    source: string,
+    out: string,
+  ) => Effect.Effect<Derivation<M>, E>,
+) =>
+  Effect.gen(function* () {
+    const path = resolve(source);
+    if (!existsSync(path)) {
+      return yield* new MissingModelFiles({
+        model: basename(dirname(dirname(path))) || path,
+        path,
+        hint:
+          "The ONNX file is not there: export the model or build a fixture.",
+      });
+    }
+    // Hashing a 440 MB file costs seconds: the stat-keyed pointer skips it.
+    const stat = yield* Effect.promise(() => Deno.stat(path));
+    const statKey = yield* Effect.promise(() =>
+      sha256Hex(`${tag}:${path}:${stat.size}:${stat.mtime?.getTime()}`)
+    );
+    const pointer = `${cacheDir()}/${kind}/by-stat/${
+      statKey.slice(0, 16)
+    }.json`;
+    const writePointer = (meta: string) =>
+      writeCacheHint(() => writeJsonAtomic(pointer, { meta }));
+    const known = yield* readCachedMeta<M>(pointer);
+    if (known !== undefined) return known;
+    const bytes = yield* Effect.tryPromise({
+      try: () => Deno.readFile(path),
+      catch: (e) => new OnnxParseError({ path, reason: String(e) }),
+    });
+    const digest = yield* Effect.promise(() => sha256Hex(bytes));
+    const key = (yield* Effect.promise(() => sha256Hex(`${tag}:${digest}`)))
+      .slice(0, 16);
+    const dir = `${cacheDir()}/${kind}/${key}`;
+    const metaPath = `${dir}/${kind}.json`;
+    const cached = yield* readCachedMeta<M>(metaPath);
+    if (cached !== undefined) {
+      yield* writePointer(metaPath);
+      return cached;
+    }
+    const model = yield* Effect.try({
+      try: () => decodeModel(bytes),
+      catch: (e) => new OnnxParseError({ path, reason: String(e) }),
+    });
+    const out = `${dir}/${basename(path)}`;
+    const { graph, meta } = yield* derive(model, path, out);
+    yield* writeCache(out, async () => {
+      await Deno.mkdir(dir, { recursive: true });
+      await writeAtomic(out, encodeModel(graph));
+      for (const file of externalFiles(model)) {
+        const link = `${dir}/${file}`;
+        if (!existsSync(link)) {
+          // Deno needs full read/write permission to link; without it the
+          // graph is still written (it parses, it cannot run).
+          await Deno.symlink(`${dirname(path)}/${file}`, link).catch(() =>
+            undefined
+          );
+        }
+      }
+      await writeJsonAtomic(metaPath, meta);
+    });
+    yield* writePointer(metaPath);
+    return meta;
+  });

@@ -164,7 +164,14 @@ export const createApp = (service: Service): Hono => {
       "content-type": "text/plain; version=0.0.4; charset=utf-8",
     }));
 
-  app.get("/", (c) => c.html(PAGE_HTML));
+  // Cross-origin isolation gives the page SharedArrayBuffer, so
+  // onnxruntime-web runs its WASM kernels on several threads; every asset
+  // is same-origin, so nothing it loads is blocked.
+  app.get("/", (c) =>
+    c.html(PAGE_HTML, 200, {
+      "cross-origin-opener-policy": "same-origin",
+      "cross-origin-embedder-policy": "require-corp",
+    }));
 
   app.get("/assets/page.js", (c) =>
     c.body(PAGE_JS, 200, {
@@ -223,6 +230,10 @@ export const createApp = (service: Service): Hono => {
           c.body(a.body.slice().buffer, 200, {
             "content-type": a.type,
             "cache-control": "public, max-age=86400",
+            // onnxruntime-web starts its thread workers from these files;
+            // in the isolated page a worker needs its own embedder policy.
+            "cross-origin-embedder-policy": "require-corp",
+            "cross-origin-resource-policy": "same-origin",
           }),
       ),
   );

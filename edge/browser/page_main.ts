@@ -36,14 +36,14 @@ const openOrt = async () => {
     .gpu;
   const adapter = gpu ? await gpu.requestAdapter().catch(() => null) : null;
   const providers = adapter ? ["webgpu", "wasm"] : ["wasm"];
-  return { ort, providers };
+  return { ort, providers, threads: ort.env.wasm.numThreads ?? 1 };
 };
 
 const embedderFor = async (m: PortableEntry) => {
   let e = loaded.get(m.id);
   if (e) return e;
   if (m.kind === "transformer") {
-    const { ort, providers } = await openOrt();
+    const { ort, providers, threads } = await openOrt();
     const client = await loadClientTransformer(m, {
       get: (path) => fetch(path),
       open: async (graph) =>
@@ -57,7 +57,9 @@ const embedderFor = async (m: PortableEntry) => {
     });
     e = {
       embed: (texts) => client.embed(texts),
-      runtime: `onnxruntime-web (${providers[0]})`,
+      runtime: providers[0] === "wasm"
+        ? `onnxruntime-web (wasm, ${threads} thread${threads > 1 ? "s" : ""})`
+        : `onnxruntime-web (${providers[0]})`,
     };
   } else {
     const bytes = m.artifact_url

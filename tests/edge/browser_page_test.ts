@@ -84,6 +84,9 @@ const assertMatrix = async (
   }
 };
 
+const crossOriginThreads = (runtime: string) =>
+  Number(runtime.match(/(\d+) thread/)?.[1] ?? 0);
+
 const askedServer = (requested: string[]) =>
   requested.some((p) =>
     p.startsWith("/v1/embeddings") || p.startsWith("/v1/similarity")
@@ -119,8 +122,12 @@ Deno.test({
     assert.deepEqual(errors, []);
     // Everything came from this server: no CDN.
     assert.deepEqual(origins, [origin]);
-    // Headless Chromium has no GPU adapter here: the WASM provider ran.
-    assert.equal(runtime, "onnxruntime-web (wasm)");
+    // Headless Chromium has no GPU adapter here: the WASM provider ran, on
+    // every core since the page is cross-origin isolated.
+    assert.match(runtime, /^onnxruntime-web \(wasm, \d+ threads?\)$/);
+    assert.ok(
+      crossOriginThreads(runtime) >= Math.min(2, navigator.hardwareConcurrency),
+    );
     await assertMatrix(model, scores, 1e-4);
     assert.ok(!askedServer(requested));
     assert.ok(requested.includes(`/v1/portable/${model}/files/graph.onnx`));

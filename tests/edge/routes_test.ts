@@ -148,6 +148,12 @@ Deno.test("GET /healthz, /metrics and / answer", async () => {
   const page = await app.request("/");
   assert.equal(page.status, 200);
   assert.match(await page.text(), /<textarea/);
+  // Cross-origin isolated, so onnxruntime-web may use threads there.
+  assert.equal(page.headers.get("cross-origin-opener-policy"), "same-origin");
+  assert.equal(
+    page.headers.get("cross-origin-embedder-policy"),
+    "require-corp",
+  );
 });
 
 Deno.test("every error class answers with its status in the OpenAI error shape", async () => {

@@ -188,6 +188,7 @@ export const createApp = (service: Service): Hono => {
         kind: spec.encoder._tag === "transformer" ? "transformer" : "static",
         spec,
         artifact_url: spec.artifact ? `/artifacts/${spec.artifact}` : null,
+        model_bytes: service.portableModelBytes.get(spec.name) ?? 0,
         model_url: spec.encoder._tag === "transformer"
           ? `/v1/portable/${encodeURIComponent(spec.name)}/model`
           : null,

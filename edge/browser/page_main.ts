@@ -104,7 +104,12 @@ const main = async () => {
     (await (await fetch("/v1/portable")).json()).data;
   const select = $<HTMLSelectElement>("model");
   for (const m of models) {
-    select.append(new Option(`${m.id} (${m.kind})`, m.id));
+    // What choosing it downloads: a real model's weights can be hundreds of MB.
+    const mb = m.model_bytes / 1e6;
+    const size = m.kind === "transformer"
+      ? `, ${mb < 1 ? mb.toFixed(2) : mb.toFixed(0)} MB`
+      : "";
+    select.append(new Option(`${m.id} (${m.kind}${size})`, m.id));
   }
   $("go").onclick = async () => {
     const status = $("status");

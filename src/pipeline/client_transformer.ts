@@ -24,6 +24,8 @@ export interface PortableEntry {
   readonly spec: PipelineSpec;
   readonly artifact_url: string | null;
   readonly model_url: string | null;
+  /** Bytes of the model's weights file a client downloads (0: none). */
+  readonly model_bytes: number;
 }
 
 /** How a client reaches the server and opens a graph. */

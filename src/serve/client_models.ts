@@ -31,18 +31,28 @@ export interface ClientModel extends TransformerDescription {
   readonly files: Readonly<Partial<Record<ClientFile, number>>>;
 }
 
-// Whether this host holds the files a transformer spec loads from.
-const onHost = (paths: Paths["Service"], spec: PipelineSpec): boolean => {
-  if (spec.encoder._tag !== "transformer") return true;
-  if (spec.tokenizer._tag === "llama2c") {
-    return existsSync(
-      `${paths.models}/${spec.tokenizer.model}/${spec.tokenizer.model}.bin`,
+// The size of the weights file a transformer spec loads from on this host
+// (0 for a static spec); undefined when the host does not have it.
+const hostModelBytes = (
+  paths: Paths["Service"],
+  spec: PipelineSpec,
+): number | undefined => {
+  if (spec.encoder._tag !== "transformer") return 0;
+  const file = spec.tokenizer._tag === "llama2c"
+    ? `${paths.models}/${spec.tokenizer.model}/${spec.tokenizer.model}.bin`
+    : modelFile(
+      spec.encoder,
+      modelFolder(
+        paths,
+        spec.encoder.model,
+        spec.encoder.file ?? "onnx/model.onnx",
+      ),
     );
+  try {
+    return Deno.statSync(file).size;
+  } catch {
+    return undefined;
   }
-  const needed = spec.encoder.file ?? "onnx/model.onnx";
-  return existsSync(
-    modelFile(spec.encoder, modelFolder(paths, spec.encoder.model, needed)),
-  );
 };
 
 // Local paths by role; only these paths are ever read for a client.
@@ -81,9 +91,14 @@ export const clientModels = <E>(
   paths: Paths["Service"],
   load: (name: string) => Effect.Effect<Embedder, E>,
 ) => {
-  const portable = registry.filter((spec) =>
-    !portabilityProblem(spec) && onHost(paths, spec)
-  );
+  const modelBytes = new Map<string, number>();
+  for (const spec of registry) {
+    const bytes = portabilityProblem(spec)
+      ? undefined
+      : hostModelBytes(paths, spec);
+    if (bytes !== undefined) modelBytes.set(spec.name, bytes);
+  }
+  const portable = registry.filter((spec) => modelBytes.has(spec.name));
   const transformerSpec = (name: string) =>
     Effect.gen(function* () {
       const spec = yield* findPipeline(registry, name);
@@ -155,5 +170,5 @@ export const clientModels = <E>(
         });
     });
 
-  return { portable, describe, file };
+  return { portable, modelBytes, describe, file };
 };

@@ -87,6 +87,8 @@ export class EmbeddingService extends Context.Service<EmbeddingService, {
    * spec and artifact, transformer ones also from their model's files here.
    */
   readonly portable: ReadonlyArray<PipelineSpec>;
+  /** Bytes of each portable pipeline's weights file (0 for static ones): what a client downloads. */
+  readonly portableModelBytes: ReadonlyMap<string, number>;
   /** How a client runs a transformer pipeline (loads it here first). */
   clientModel(
     name: string,
@@ -335,6 +337,7 @@ export const makeEmbeddingService = Effect.fn("makeEmbeddingService")(
       models,
       embed,
       portable: clients.portable,
+      portableModelBytes: clients.modelBytes,
       clientModel: clients.describe,
       clientFile: clients.file,
       ortAsset: ortAssets(),

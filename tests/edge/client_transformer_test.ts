@@ -75,6 +75,13 @@ Deno.test({
     // Layers 0 and L of a 2-layer graph; nothing was fetched by a path.
     assert.deepEqual(client.model.settings.layers, { _tag: "firstLast" });
     assert.equal(client.model.graph.hiddenStates.length, 3);
+    // The listing says what the page will download: the weights, about the
+    // size of the rewritten graph (which adds only outputs).
+    const graphBytes = client.model.files["graph.onnx"];
+    assert.ok(
+      Math.abs(graphBytes - entry.model_bytes) < 0.01 * entry.model_bytes,
+      `${graphBytes} vs ${entry.model_bytes}`,
+    );
     const mine = await client.embed(SENTENCES);
     const res = await app.request("/v1/embeddings", {
       method: "POST",

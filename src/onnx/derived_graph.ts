@@ -1,6 +1,6 @@
 import { Effect } from "effect";
 import { existsSync } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
+import { basename, dirname, relative, resolve } from "node:path";
 import { MissingModelFiles } from "../errors.ts";
 import { readCachedMeta, writeJsonAtomic } from "./cached_meta.ts";
 import {
@@ -32,7 +32,8 @@ export const externalFiles = (model: ModelProto): string[] => {
 
 /**
  * A graph derived from an ONNX file (the hidden-state rewrite, the Token
- * Prepending rewrite), made once: cached under `<cache>/<kind>/<key>/` by
+ * Prepending rewrite), made once: cached under `<cache>/<kind>/<key>/`
+ * (described in `metaName` there) by
  * the SHA-256 of the source bytes and `tag` (what else the derivation
  * depends on), with a pointer keyed by path, size and mtime so an
  * unchanged file is not hashed again. External weights are never loaded:
@@ -43,6 +44,7 @@ export const externalFiles = (model: ModelProto): string[] => {
 export const derivedGraph = <M extends { readonly path: string }, E>(
   source: string,
   kind: string,
+  metaName: string,
   tag: string,
   derive: (
     model: ModelProto,
@@ -65,12 +67,14 @@ export const derivedGraph = <M extends { readonly path: string }, E>(
     const statKey = yield* Effect.promise(() =>
       sha256Hex(`${tag}:${path}:${stat.size}:${stat.mtime?.getTime()}`)
     );
-    const pointer = `${cacheDir()}/${kind}/by-stat/${
-      statKey.slice(0, 16)
-    }.json`;
+    const root = cacheDir();
+    const pointer = `${root}/${kind}/by-stat/${statKey.slice(0, 16)}.json`;
+    // Paths inside the cache are stored relative to it: a copied cache works.
     const writePointer = (meta: string) =>
-      writeCacheHint(() => writeJsonAtomic(pointer, { meta }));
-    const known = yield* readCachedMeta<M>(pointer);
+      writeCacheHint(() =>
+        writeJsonAtomic(pointer, { meta: relative(root, meta) })
+      );
+    const known = yield* readCachedMeta<M>(pointer, root);
     if (known !== undefined) return known;
     const bytes = yield* Effect.tryPromise({
       try: () => Deno.readFile(path),
@@ -79,9 +83,9 @@ export const derivedGraph = <M extends { readonly path: string }, E>(
     const digest = yield* Effect.promise(() => sha256Hex(bytes));
     const key = (yield* Effect.promise(() => sha256Hex(`${tag}:${digest}`)))
       .slice(0, 16);
-    const dir = `${cacheDir()}/${kind}/${key}`;
-    const metaPath = `${dir}/${kind}.json`;
-    const cached = yield* readCachedMeta<M>(metaPath);
+    const dir = `${root}/${kind}/${key}`;
+    const metaPath = `${dir}/${metaName}`;
+    const cached = yield* readCachedMeta<M>(metaPath, root);
     if (cached !== undefined) {
       yield* writePointer(metaPath);
       return cached;
@@ -105,7 +109,10 @@ export const derivedGraph = <M extends { readonly path: string }, E>(
           );
         }
       }
-      await writeJsonAtomic(metaPath, meta);
+      await writeJsonAtomic(metaPath, {
+        ...meta,
+        path: relative(root, meta.path),
+      });
     });
     yield* writePointer(metaPath);
     return meta;

@@ -80,25 +80,44 @@ export const loadClientTransformer = async (
   io: ClientIo,
 ) => {
   if (!entry.model_url) throw new Error(`${entry.id} is not a transformer`);
-  const r = await io.get(entry.model_url);
-  if (!r.ok) throw new Error(`GET ${entry.model_url}: ${r.status}`);
-  const model = await r.json() as ClientModelJson;
-  const [tokenizer, session, artifact] = await Promise.all([
+  const model = JSON.parse(
+    new TextDecoder().decode(await bytesOf(io, entry.model_url)),
+  ) as ClientModelJson;
+  const graphUrl = model.file_urls["graph.onnx"];
+  if (!graphUrl) throw new Error(`the server lists no graph for ${entry.id}`);
+  const [tokenizer, session, artifact] = await Promise.allSettled([
     clientTokenizer(entry.spec, model, io),
-    bytesOf(io, model.file_urls["graph.onnx"]).then(io.open),
+    bytesOf(io, graphUrl).then(io.open),
     entry.artifact_url ? bytesOf(io, entry.artifact_url) : undefined,
   ]);
-  const embed = await Effect.runPromise(
-    portableTransformer(entry.spec, {
-      description: model,
-      tokenizer,
-      session,
-      ...(artifact ? { artifact } : {}),
-    }),
+  // A session holds the model's weights (hundreds of MB in a browser's
+  // WASM memory): released as soon as anything else failed.
+  const failed = [tokenizer, session, artifact].find((r) =>
+    r.status === "rejected"
   );
-  return {
-    model,
-    embed: (texts: ReadonlyArray<string>) => Effect.runPromise(embed(texts)),
-    release: () => session.release(),
-  };
+  if (failed) {
+    if (session.status === "fulfilled") await session.value.release();
+    throw (failed as PromiseRejectedResult).reason;
+  }
+  const open = (session as PromiseFulfilledResult<BackendSession>).value;
+  try {
+    const embed = await Effect.runPromise(
+      portableTransformer(entry.spec, {
+        description: model,
+        tokenizer: (tokenizer as PromiseFulfilledResult<Tokenizer>).value,
+        session: open,
+        ...(artifact.status === "fulfilled" && artifact.value
+          ? { artifact: artifact.value }
+          : {}),
+      }),
+    );
+    return {
+      model,
+      embed: (texts: ReadonlyArray<string>) => Effect.runPromise(embed(texts)),
+      release: () => open.release(),
+    };
+  } catch (e) {
+    await open.release();
+    throw e;
+  }
 };

@@ -1,5 +1,6 @@
 import { Effect } from "effect";
 import { existsSync } from "node:fs";
+import { MissingModelFiles } from "../errors.ts";
 import { modelFolder, type Paths } from "../paths.ts";
 import type { Embedder } from "../pipeline/load.ts";
 import { modelFile } from "../pipeline/load_transformer_stage.ts";
@@ -75,7 +76,10 @@ const localFiles = (
   const config = `${folder}/tokenizer_config.json`;
   return {
     "graph.onnx": t.info.path,
-    "tokenizer.json": `${folder}/tokenizer.json`,
+    // A tokenizer fetched from the hub has no local files to hand on.
+    ...(existsSync(`${folder}/tokenizer.json`)
+      ? { "tokenizer.json": `${folder}/tokenizer.json` }
+      : {}),
     ...(existsSync(config) ? { "tokenizer_config.json": config } : {}),
   };
 };
@@ -126,13 +130,25 @@ export const clientModels = <E>(
       return { spec, transformer: embedder.transformer, files };
     });
 
+  // A listed file that vanished (a cache cleared under a running server).
+  const gone = (model: string, path: string) =>
+    new MissingModelFiles({
+      model,
+      path,
+      hint: "A file the pipeline loaded from is no longer on this host.",
+    });
+
   const describe = (name: string) =>
-    Effect.map(transformerSpec(name), ({ spec, transformer, files }) => {
+    Effect.gen(function* () {
+      const { spec, transformer, files } = yield* transformerSpec(name);
       const { source: _s, path: _p, externalData: _e, ...graph } =
         transformer.info;
       const sizes: Partial<Record<ClientFile, number>> = {};
       for (const [role, path] of Object.entries(files)) {
-        sizes[role as ClientFile] = Deno.statSync(path).size;
+        sizes[role as ClientFile] = yield* Effect.try({
+          try: () => Deno.statSync(path).size,
+          catch: () => gone(spec.name, path),
+        });
       }
       return {
         settings: transformer.settings,
@@ -144,7 +160,10 @@ export const clientModels = <E>(
 
   /** A pipeline's file by role, as a stream of its bytes. */
   const file = (name: string, role: string) =>
-    Effect.flatMap(transformerSpec(name), ({ spec, files }) => {
+    Effect.flatMap(transformerSpec(name), ({
+      spec,
+      files,
+    }): Effect.Effect<ClientFileBody, NotPortable | MissingModelFiles> => {
       const path = (CLIENT_FILES as ReadonlyArray<string>).includes(role)
         ? files[role as ClientFile]
         : undefined;
@@ -159,14 +178,10 @@ export const clientModels = <E>(
         )
         : Effect.tryPromise({
           try: async () => {
-            const f = await Deno.open(path);
-            return { body: f.readable, size: (await f.stat()).size };
+            const size = (await Deno.stat(path)).size;
+            return { body: (await Deno.open(path)).readable, size };
           },
-          catch: () =>
-            new NotPortable({
-              model: spec.name,
-              reason: `its file "${role}" is not on this host`,
-            }),
+          catch: () => gone(spec.name, path),
         });
     });
 

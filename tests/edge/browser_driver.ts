@@ -48,6 +48,8 @@ try {
       status,
       runtime,
       origins: [...origins],
+      // Dedicated workers the page started: onnxruntime-web's WASM threads.
+      workers: page.workers().length,
     }),
   );
 } finally {

@@ -81,9 +81,48 @@ Deno.test({
       assert.equal(out.transformer.body.error.code, "model_unavailable");
       assert.match(out.transformer.body.error.message, /SENTEMB_CACHE/);
       assert.equal(out.client, 503);
-      assert.deepEqual([...Deno.readDirSync(cold)], []);
     } finally {
       await Deno.remove(cold, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "a cache filled elsewhere and copied to another folder serves the edge read-only",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    await Deno.mkdir(".cache", { recursive: true });
+    const built = await Deno.makeTempDir({ dir: ".cache", prefix: "built-" });
+    const shipped = `${built}-shipped`;
+    try {
+      const warm = await new Deno.Command("deno", {
+        args: [
+          "run",
+          "-A",
+          new URL("./warm_cache.ts", import.meta.url).pathname,
+          TRANSFORMER,
+        ],
+        env: { SENTEMB_CACHE: built },
+        stderr: "piped",
+      }).output();
+      assert.ok(warm.success, new TextDecoder().decode(warm.stderr));
+      // A copy: another path, new modification times.
+      const cp = await new Deno.Command("cp", { args: ["-r", built, shipped] })
+        .output();
+      assert.ok(cp.success);
+      await Deno.remove(built, { recursive: true });
+      const out = await drive({ SENTEMB_CACHE: shipped });
+      assert.equal(
+        out.transformer.status,
+        200,
+        JSON.stringify(out.transformer),
+      );
+      assert.equal(out.client, 200);
+    } finally {
+      await Deno.remove(built, { recursive: true }).catch(() => {});
+      await Deno.remove(shipped, { recursive: true }).catch(() => {});
     }
   },
 });

@@ -213,6 +213,7 @@ Deno.test({
       })).pipe(Effect.provide(layer)),
     );
     // Its own graph outputs logits: tried once, then the rewritten graph.
+    assert.equal(opened.length, 2);
     assert.deepEqual(opened[0], fixture.modelPath);
     assert.match(opened[1], /\/rewritten\//);
     assert.deepEqual(layerView(last, 2), layerView(full, 2));

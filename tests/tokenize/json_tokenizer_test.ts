@@ -80,3 +80,20 @@ Deno.test("the tokenizer.json tokenizer gives transformers.js's ids, specials, t
     }
   }
 });
+
+Deno.test("known ids: BERT uncased and MiniLM (same vocabulary) and GPT-2", async () => {
+  // Published ids (Hugging Face's Python tokenizers) for these strings.
+  const cases: [string, string, number[]][] = [
+    ["bert-base-uncased", "Hello, world!", [101, 7592, 1010, 2088, 999, 102]],
+    ["all-MiniLM-L6-v2", "Hello, world!", [101, 7592, 1010, 2088, 999, 102]],
+    ["gpt2", "Hello world", [15496, 995]],
+  ];
+  for (const [model, text, ids] of cases) {
+    const t = await Effect.runPromise(
+      loadPretrainedTokenizer(model).pipe(
+        Effect.provide(pathsLayer(testPaths)),
+      ),
+    );
+    assert.deepEqual([...t.tokenize(text).ids], ids, model);
+  }
+});

@@ -64,6 +64,7 @@ export const rewriteModelFile = Effect.fn("rewriteModelFile")(function* (
   return yield* derivedGraph(
     source,
     "rewritten",
+    "rewrite.json",
     `${REWRITE_VERSION}:${final}`,
     (model, path, out) =>
       Effect.gen(function* () {

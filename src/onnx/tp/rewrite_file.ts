@@ -32,6 +32,7 @@ export const tokenPrependingFile = Effect.fn("tokenPrependingFile")(
     return yield* derivedGraph(
       source,
       "tp",
+      "tp.json",
       `${TP_VERSION}:${range.start}:${range.exit}`,
       (model, path, out) =>
         Effect.gen(function* () {

@@ -228,7 +228,7 @@ export const createApp = (service: Service): Hono => {
       respond(
         service.ortAsset(c.req.param("file")),
         (a) =>
-          c.body(a.body.slice().buffer, 200, {
+          c.body(a.body, 200, {
             "content-type": a.type,
             "cache-control": "public, max-age=86400",
             // onnxruntime-web starts its thread workers from these files;

@@ -8,7 +8,7 @@ const ASSET = /^ort[a-z0-9-]*(\.[a-z0-9]+)*\.(mjs|wasm)$/;
 
 /** An onnxruntime-web file for the page, from the installed package (no CDN). */
 export interface OrtAsset {
-  readonly body: Uint8Array;
+  readonly body: Uint8Array<ArrayBuffer>;
   readonly type: string;
 }
 

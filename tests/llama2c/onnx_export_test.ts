@@ -1,18 +1,16 @@
 import assert from "node:assert/strict";
 import { Effect } from "effect";
 import { padBatch } from "../../src/forward/batch.ts";
-import { rmsNorm } from "../../src/llama2c/kernels.ts";
 import {
   exportStories260K,
   greedyDecodeOnnx,
-  hiddenStates,
   leftPad,
 } from "../../src/llama2c/mod.ts";
 import { cacheDir } from "../../src/onnx/cache_dir.ts";
 import { decodeArchConfig } from "../../src/onnx/fixture/config.ts";
 import { BACKENDS, maxRealDiff, opts, statesOn } from "../tp/_tp.ts";
 import { testPaths } from "../test_paths.ts";
-import { golden, stories } from "./stories.ts";
+import { golden, referenceStates, stories } from "./stories.ts";
 
 const OPENING =
   "Once upon a time, there was a little girl named Lily. She loved to play outside in the park.";
@@ -21,27 +19,6 @@ const FORMS = ["decomposed", "op"] as const;
 
 const exported = (norm: "decomposed" | "op") =>
   Effect.runPromise(exportStories260K(testPaths, { norm }));
-
-/** The TS reference's states with the last one normed, as the graph outputs it. */
-const referenceStates = (rows: number[][]) => {
-  const w = stories.weights;
-  const ref = hiddenStates(w, leftPad(rows, 0));
-  const [layers, batch, seq, d] = ref.shape;
-  const data = ref.data.slice();
-  const last = (layers - 1) * batch * seq * d;
-  for (let i = 0; i < batch * seq; i++) {
-    rmsNorm(
-      data,
-      last + i * d,
-      ref.data,
-      last + i * d,
-      w.finalNorm,
-      d,
-      w.config.normEps,
-    );
-  }
-  return { data };
-};
 
 Deno.test("the export is cached by the checkpoint's hash and carries an HF config", async () => {
   const first = await exported("decomposed");
@@ -84,7 +61,7 @@ for (const norm of FORMS) {
       ]
         .map((s) => Array.from(stories.tokenizer.encode(s)));
       const batch = padBatch(rows, 0, "left");
-      const ref = referenceStates(rows);
+      const ref = referenceStates(leftPad(rows, 0));
       for (const backend of BACKENDS) {
         const got = await statesOn(backend, modelPath, batch);
         assert.deepEqual([got.count, got.batch, got.dim], [6, 3, 64]);

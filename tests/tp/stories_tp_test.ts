@@ -1,16 +1,14 @@
 import assert from "node:assert/strict";
 import { Effect } from "effect";
-import { rmsNorm } from "../../src/llama2c/kernels.ts";
 import {
   exportStories260K,
-  hiddenStates,
   PLACEHOLDER_ID,
   type TokenPrepending,
 } from "../../src/llama2c/mod.ts";
 import { placeholderBatch } from "../../src/onnx/tp/prompt_batch.ts";
 import { TEMPLATES } from "../../src/prompt/templates.ts";
 import { maxAbsDiff } from "../onnx/_cases.ts";
-import { stories } from "../llama2c/stories.ts";
+import { referenceStates, stories } from "../llama2c/stories.ts";
 import { testPaths } from "../test_paths.ts";
 import { BACKENDS, maxRealDiff, opts, statesOn, tpPath } from "./_tp.ts";
 
@@ -37,24 +35,7 @@ const tpBatch = () =>
 const reference = (
   b: Awaited<ReturnType<typeof tpBatch>>,
   tp: TokenPrepending,
-) => {
-  const ref = hiddenStates(w, b.batch, tp);
-  const [layers, batch, seq, d] = ref.shape;
-  const data = ref.data.slice();
-  const last = (layers - 1) * batch * seq * d;
-  for (let i = 0; i < batch * seq; i++) {
-    rmsNorm(
-      data,
-      last + i * d,
-      ref.data,
-      last + i * d,
-      w.finalNorm,
-      d,
-      w.config.normEps,
-    );
-  }
-  return { data };
-};
+) => referenceStates(b.batch, tp);
 
 /** Largest change of the last token's final state between two runs. */
 const lastTokenShift = (

@@ -359,15 +359,7 @@ export const loadPipeline = Effect.fn("loadPipeline")(
           ),
         countTokens: (texts: ReadonlyArray<string>) =>
           Int32Array.from(texts, (t) => tokenizer.tokenize(t).tokens.length),
-        ...(loaded
-          ? {
-            transformer: {
-              settings: loaded.settings,
-              info: loaded.info,
-              folder: loaded.folder,
-            },
-          }
-          : {}),
+        ...(loaded ? { transformer: loaded.transformer } : {}),
       } satisfies Embedder;
     });
 

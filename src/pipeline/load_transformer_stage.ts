@@ -72,7 +72,11 @@ export const loadTransformerStage = Effect.fn("loadTransformerStage")(
       },
     );
     const stage = yield* transformerStage(model, tokenizer, settings);
-    const loaded: LoadedTransformer = { info: model.info, settings, folder };
-    return { ...loaded, stage };
+    const transformer: LoadedTransformer = {
+      info: model.info,
+      settings,
+      folder,
+    };
+    return { stage, transformer };
   },
 );

@@ -1,4 +1,8 @@
-import { decodeStatistics } from "../artifact/fitted_statistics.ts";
+import type { TokenStats } from "../aggregate/token_stats.ts";
+import {
+  decodeStatistics,
+  type FittedStatistics,
+} from "../artifact/fitted_statistics.ts";
 import type { Embeddings } from "../embeddings.ts";
 import { applyChain } from "../postprocess/apply.ts";
 import type { FittedStep } from "../postprocess/fitted.ts";
@@ -40,6 +44,23 @@ export const portabilityProblem = (spec: PipelineSpec): string | undefined => {
 };
 
 /**
+ * What a client reads from a pipeline's artifact: the fitted statistics,
+ * and its token statistics for weights and filters that need them.
+ */
+export const shippedStatistics = (artifact?: Uint8Array) => {
+  const fitted: FittedStatistics = artifact
+    ? decodeStatistics(artifact).fitted
+    : {};
+  const stats = (): TokenStats => {
+    if (!fitted.stats) {
+      throw new Error("the artifact holds no token statistics");
+    }
+    return fitted.stats;
+  };
+  return { fitted, stats };
+};
+
+/**
  * The post-processing a client applies: the artifact's fitted chain, or,
  * for a spec whose only steps are L2 (nothing to fit), those steps.
  */
@@ -71,15 +92,10 @@ export const portableEmbedder = (
   if (spec.tokenizer._tag !== "words" || spec.encoder._tag !== "random") {
     throw new Error("unreachable");
   }
-  const fitted = artifact ? decodeStatistics(artifact).fitted : {};
+  const { fitted, stats } = shippedStatistics(artifact);
   const tokenizer = wordTokenizer(spec.tokenizer);
   const encoder = randomEncoder(spec.encoder);
-  const agg = makeAggregator(spec, encoder, () => {
-    if (!fitted.stats) {
-      throw new Error("the artifact holds no token statistics");
-    }
-    return fitted.stats;
-  });
+  const agg = makeAggregator(spec, encoder, stats);
   const chain = portableChain(spec, fitted, encoder.dim);
   return (texts) => {
     const pooled = aggregate(texts.map((t) => tokenizer.tokenize(t)), agg);

@@ -1,5 +1,4 @@
 import { Effect } from "effect";
-import { decodeStatistics } from "../artifact/fitted_statistics.ts";
 import type { Embeddings } from "../embeddings.ts";
 import type { BadConfig, EmptyInput } from "../errors.ts";
 import type { BackendSession } from "../forward/backend.ts";
@@ -9,7 +8,11 @@ import type { RewrittenModel } from "../onnx/rewrite/rewrite_file.ts";
 import { applyChain } from "../postprocess/apply.ts";
 import type { Tokenizer } from "../tokenize/tokenized.ts";
 import { contextualAggregator } from "./contextual_aggregator.ts";
-import { portabilityProblem, portableChain } from "./portable_embedder.ts";
+import {
+  portabilityProblem,
+  portableChain,
+  shippedStatistics,
+} from "./portable_embedder.ts";
 import { sentenceTokenizer } from "./sentence_tokens.ts";
 import type { PipelineSpec } from "./spec.ts";
 import { type StageSettings, transformerStage } from "./transformer_stage.ts";
@@ -75,15 +78,8 @@ export const portableTransformer = (
         new ForwardFailed({ model: settings.model, backend: "wasm", reason }),
     );
     const stage = yield* transformerStage(model, parts.tokenizer, settings);
-    const fitted = parts.artifact
-      ? decodeStatistics(parts.artifact).fitted
-      : {};
-    const agg = contextualAggregator(spec, () => {
-      if (!fitted.stats) {
-        throw new Error("the artifact holds no token statistics");
-      }
-      return fitted.stats;
-    });
+    const { fitted, stats } = shippedStatistics(parts.artifact);
+    const agg = contextualAggregator(spec, stats);
     const tokenize = sentenceTokenizer(spec, parts.tokenizer, stage.maxTokens);
     const chain = portableChain(spec, fitted, stage.dim);
     return (texts) =>

@@ -8,6 +8,8 @@
  * @module
  */
 
+import type { RowSource } from "./static_encoder.ts";
+
 /** `row_kernel.wat` assembled by wabt 1.0.39 (`tests/static/row_arena_test.ts` checks it). */
 export const ROW_KERNEL_WASM: string =
   "AGFzbQEAAAABDwJgBX9/f39/AGADf399AAMDAgABBQMBAAEHIAMGbWVtb3J5AgAKYWNjdW11" +
@@ -61,17 +63,8 @@ export interface RowArena {
   add(fill: (row: Float32Array) => void): number;
   /** Row `handle`'s values: a new view, valid until the next `add`. */
   view(handle: number): Float32Array;
-  /**
-   * `out = Σₖ weights[k]·row(handles[k]) / total` over the first `count`
-   * handles, summed in float32.
-   */
-  weightedMean(
-    handles: Int32Array,
-    weights: Float32Array,
-    count: number,
-    total: number,
-    out: Float32Array,
-  ): void;
+  /** {@link RowSource.weightedMean}, summed in float32. */
+  readonly weightedMean: RowSource["weightedMean"];
 }
 
 /**

@@ -1,50 +1,108 @@
 /**
- * sentemb: training-free sentence embeddings as declarative pipelines.
+ * sentemb: training-free sentence embeddings as pipelines you declare in
+ * code — an ordered list of stage declarations — and run anywhere.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { Effect } from "effect";
- * import { embedWith, PIPELINES, ServicesFromEnv } from "./mod.ts";
+ * import {
+ *   dropTokens, embedWith, idf, meanPool, pipeline, randomVectors,
+ *   ServicesFromEnv, wordTokens,
+ * } from "./mod.ts";
+ * const mine = pipeline(
+ *   "my-words",
+ *   wordTokens({ lowercase: true }),
+ *   randomVectors(256, 7),
+ *   idf("input"),
+ *   dropTokens({ punctuation: true }),
+ *   meanPool(),
+ * );
  * const vectors = await Effect.runPromise(
- *   embedWith(PIPELINES, "random-hashed-words", ["A man plays a guitar."]).pipe(
+ *   embedWith(mine, ["A man plays a guitar.", "Two dogs run."]).pipe(
  *     Effect.provide(ServicesFromEnv),
  *   ),
  * );
- * assert.equal(vectors.rows, 1);
+ * assert.equal(vectors.rows, 2);
+ * assert.equal(vectors.dim, 256);
  * ```
  * @module
  */
 import { Effect } from "effect";
+import { PIPELINES } from "./pipelines/mod.ts";
 import { loadPipeline } from "./src/pipeline/load.ts";
-import { findPipeline } from "./src/pipeline/registry.ts";
+import { resolvePipeline } from "./src/pipeline/pipeline_source.ts";
+import { decodePipelineSpec } from "./src/pipeline/registry.ts";
+import type { PipelineSpec } from "./src/pipeline/spec.ts";
 
 export { DEFAULT_PIPELINE, PIPELINES } from "./pipelines/mod.ts";
 export * from "./src/embeddings.ts";
 export * from "./src/errors.ts";
-export { Paths, PathsFromEnv, pathsFromEnv, pathsLayer } from "./src/paths.ts";
+export {
+  artifactDirs,
+  Paths,
+  PathsFromEnv,
+  pathsFromEnv,
+  pathsLayer,
+} from "./src/paths.ts";
 export {
   type Services,
   ServicesFromEnv,
   servicesLayer,
 } from "./src/services.ts";
-export * from "./src/pipeline/spec.ts";
-export { pipelineHash } from "./src/pipeline/hash.ts";
+
+// Declaring pipelines: the list, its stages, and the builder.
+export {
+  DEFAULT_CORPUS_SENTENCES,
+  PipelineSpec,
+  StageDeclaration,
+} from "./src/pipeline/spec.ts";
+export * from "./src/stages/mod.ts";
+export { pipeline, type PipelineOptions } from "./src/pipeline/builder.ts";
+export { pipelineHash, withoutArtifact } from "./src/pipeline/hash.ts";
+export { compilePlan, type Plan, planOf } from "./src/pipeline/plan.ts";
 export {
   needsCorpus,
+  outputPrecision,
+  portabilityProblem,
+  reducibleDimensions,
   requirementsOf,
   type Statistics,
   statisticsOf,
 } from "./src/pipeline/describe.ts";
 export { decodePipelineSpec, findPipeline } from "./src/pipeline/registry.ts";
 export {
-  type Embedder,
-  type LoadedPipeline,
-  loadPipeline,
-} from "./src/pipeline/load.ts";
+  resolvePipeline,
+  resolvePipelines,
+  type SourcedPipeline,
+} from "./src/pipeline/pipeline_source.ts";
+
+// Running them: one assembly, on the server's resources or a client's.
+export { type LoadOptions, loadPipeline } from "./src/pipeline/load.ts";
+export {
+  type AssembleOptions,
+  assemblePipeline,
+} from "./src/pipeline/assemble.ts";
+export type {
+  Embedder,
+  EmbedError,
+  EmbedOptions,
+  LoadedPipeline,
+} from "./src/pipeline/embedder.ts";
+export type { LoadError, PipelineResources } from "./src/stages/resources.ts";
+export { serverResources } from "./src/pipeline/server_resources.ts";
+export {
+  type ClientParts,
+  clientResources,
+} from "./src/pipeline/client_resources.ts";
+export {
+  portabilityOf,
+  portableEmbedder,
+  portablePipeline,
+} from "./src/pipeline/portable.ts";
+export type { Tokenized, Tokenizer } from "./src/tokenize/tokenized.ts";
 export { wordTokenizer } from "./src/tokenize/word_tokenizer.ts";
 export { loadPretrainedTokenizer } from "./src/tokenize/pretrained_tokenizer.ts";
-export type { Tokenized, Tokenizer } from "./src/tokenize/tokenized.ts";
 export { randomEncoder, randomVector } from "./src/static/random_encoder.ts";
 export {
   loadWordVectors,
@@ -53,12 +111,12 @@ export {
 export type { StaticEncoder } from "./src/static/static_encoder.ts";
 export * from "./src/forward/mod.ts";
 export * from "./src/onnx/mod.ts";
-export * from "./src/postprocess/mod.ts";
+
+// Evaluating them.
 export { evaluateSts, type StsReport } from "./src/eval/sts_eval.ts";
 export { pearson, rankAverageTies, spearman } from "./src/eval/correlation.ts";
 export { loadStsTask, type StsPairs } from "./src/eval/sts_data.ts";
 export { STS_TASKS, type StsTaskName } from "./src/eval/sts_tasks.ts";
-export { DataError } from "./src/eval/data_error.ts";
 export {
   type ClusteringReport,
   evaluateClustering,
@@ -89,17 +147,31 @@ export { type Isotropy, isotropy } from "./src/eval/isotropy.ts";
 export { cachedForwardLayer } from "./src/eval/cached_forward.ts";
 export { gridVariants } from "./src/eval/grid.ts";
 
+// Serving them: the service and the HTTP app (Hono, OpenAI-compatible).
+export {
+  EmbeddingService,
+  embeddingServiceLayer,
+  makeEmbeddingService,
+} from "./src/serve/embedding_service.ts";
+export {
+  DEFAULT_SERVE_CONFIG,
+  type ServeConfig,
+} from "./src/serve/serve_config.ts";
+export { createApp } from "./edge/app.ts";
+
 /**
- * One call from a pipeline name to vectors: find, load, fit (on the input
- * itself for a transductive pipeline) and embed.
+ * One call from a pipeline to vectors: a declaration (yours), a catalogue
+ * name or a pipeline file; loaded, fitted (on the input itself for a
+ * transductive pipeline) and run.
  */
 export const embedWith = Effect.fn("embedWith")(function* (
-  registry: ReadonlyArray<unknown>,
-  name: string,
+  pipelineOrName: PipelineSpec | string,
   texts: ReadonlyArray<string>,
 ) {
-  const spec = yield* findPipeline(registry, name);
-  const pipeline = yield* loadPipeline(spec);
-  const embedder = yield* pipeline.fit(texts);
+  const spec = typeof pipelineOrName === "string"
+    ? (yield* resolvePipeline(pipelineOrName, PIPELINES)).spec
+    : yield* decodePipelineSpec(pipelineOrName);
+  const loaded = yield* loadPipeline(spec);
+  const embedder = yield* loaded.fit(texts);
   return yield* embedder.embed(texts);
 });

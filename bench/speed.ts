@@ -10,7 +10,7 @@
  * shared, so absolute times drift with its load while ratios hold.
  */
 import { parseFlags } from "../src/cli/args.ts";
-import { BATCH_ROWS, BATCH_TOKENS } from "../src/pipeline/transformer_stage.ts";
+import { BATCH_ROWS, BATCH_TOKENS } from "../src/forward/transformer_stage.ts";
 import { type ConfigName, WASM_THREADS } from "./speed/configs.ts";
 import { formatTable, type SpeedResult } from "./speed/report.ts";
 import { median, pairedRatio, rotate } from "./speed/stats.ts";

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cosine, row } from "../src/embeddings.ts";
 import type { EmbeddingService } from "../src/serve/embedding_service.ts";
-import { floatsToBase64 } from "../src/serve/float_base64.ts";
+import { vectorToBase64 } from "../src/serve/float_base64.ts";
 import {
   EmbeddingsRequest,
   SimilarityRequest,
@@ -22,6 +22,10 @@ type Service = EmbeddingService["Service"];
  * Nothing here touches the filesystem, so the same app runs on an edge
  * runtime.
  */
+const isTransformer = (
+  spec: { readonly stages: ReadonlyArray<{ _tag: string }> },
+) => spec.stages.some((s) => s._tag === "transformer");
+
 export const createApp = (service: Service): Hono => {
   const app = new Hono();
   const { metrics, config } = service;
@@ -78,7 +82,7 @@ export const createApp = (service: Service): Hono => {
               object: "embedding",
               index: i,
               embedding: base64
-                ? floatsToBase64(row(result.vectors, i))
+                ? vectorToBase64(row(result.vectors, i), result.precision)
                 : Array.from(row(result.vectors, i)),
             })),
             model: req.model,
@@ -88,7 +92,12 @@ export const createApp = (service: Service): Hono => {
             },
           },
           200,
-          { "x-sentemb-pipeline-hash": result.hash },
+          {
+            "x-sentemb-pipeline-hash": result.hash,
+            // int8/uint8 for quantized pipelines: values are integers, and
+            // base64 carries one byte each.
+            "x-sentemb-precision": result.precision,
+          },
         );
       },
     );
@@ -185,11 +194,11 @@ export const createApp = (service: Service): Hono => {
       object: "list",
       data: service.portable.map((spec) => ({
         id: spec.name,
-        kind: spec.encoder._tag === "transformer" ? "transformer" : "static",
+        kind: isTransformer(spec) ? "transformer" : "static",
         spec,
         artifact_url: spec.artifact ? `/artifacts/${spec.artifact}` : null,
         model_bytes: service.portableModelBytes.get(spec.name) ?? 0,
-        model_url: spec.encoder._tag === "transformer"
+        model_url: isTransformer(spec)
           ? `/v1/portable/${encodeURIComponent(spec.name)}/model`
           : null,
       })),

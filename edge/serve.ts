@@ -1,7 +1,8 @@
-import { ManagedRuntime } from "effect";
+import { Effect, ManagedRuntime } from "effect";
 import { PIPELINES } from "../pipelines/mod.ts";
 import { parseFlags } from "../src/cli/args.ts";
 import { pathsFromEnv } from "../src/paths.ts";
+import { resolvePipelines } from "../src/pipeline/pipeline_source.ts";
 import { servicesLayer } from "../src/services.ts";
 import { makeEmbeddingService } from "../src/serve/embedding_service.ts";
 import {
@@ -12,11 +13,15 @@ import { createApp } from "./app.ts";
 
 const USAGE = `Usage: deno task serve [--port 8787] [--host 127.0.0.1]
        [--no-batching] [--max-wait-ms 2] [--over-length reject|truncate]
-       [--backend native|wasm]
+       [--backend native|wasm] [--pipelines FILE[,FILE...]] [--only]
 
 Serves every non-transductive pipeline over an OpenAI-compatible API:
 POST /v1/embeddings, POST /v1/similarity, GET /v1/models, GET /healthz,
-GET /metrics, and a demo page at /.`;
+GET /metrics, and a demo page at /.
+--pipelines  also serve your own pipelines: .json or .ts files (default
+             export: a pipeline or an array) or catalogue names, comma-separated;
+             their artifacts are looked for beside the files
+--only       serve just those, not the catalogue`;
 
 const flags = parseFlags(Deno.args, {
   port: { type: "string" },
@@ -25,6 +30,8 @@ const flags = parseFlags(Deno.args, {
   "max-wait-ms": { type: "string" },
   "over-length": { type: "string" },
   backend: { type: "string" },
+  pipelines: { type: "string" },
+  only: { type: "boolean" },
   help: { type: "boolean" },
 }, USAGE);
 if (flags.help) {
@@ -65,9 +72,34 @@ const config: ServeConfig = {
 };
 // A runtime that lives as long as the server: pipelines loaded on first use
 // keep their ORT sessions until the process ends.
-const runtime = ManagedRuntime.make(servicesLayer(pathsFromEnv(), backend));
+const exit = await Effect.runPromiseExit(
+  Effect.forEach(
+    (flags.pipelines ?? "").split(",").filter((r) => r !== ""),
+    (ref) => resolvePipelines(ref, PIPELINES),
+  ),
+);
+if (exit._tag === "Failure") {
+  console.error(`error: ${String(exit.cause)}`);
+  Deno.exit(1);
+}
+const own = exit.value.flat();
+if (flags.only && own.length === 0) {
+  console.error("--only needs --pipelines");
+  Deno.exit(2);
+}
+const names = new Set(own.map((s) => s.spec.name));
+const registry = [
+  ...own.map((s) => s.spec),
+  // The user's pipelines win over catalogue ones of the same name.
+  ...(flags.only ? [] : PIPELINES.filter((p) => !names.has(p.name))),
+];
+const paths = pathsFromEnv();
+const runtime = ManagedRuntime.make(servicesLayer({
+  ...paths,
+  artifactSearch: [...new Set(own.flatMap((s) => (s.dir ? [s.dir] : [])))],
+}, backend));
 const service = await runtime.runPromise(
-  makeEmbeddingService(PIPELINES, config),
+  makeEmbeddingService(registry, config),
 );
 const app = createApp(service);
 Deno.serve({

@@ -1,28 +1,36 @@
+import { pipeline } from "../src/pipeline/builder.ts";
 import type { PipelineSpec } from "../src/pipeline/spec.ts";
 import { TEMPLATES } from "../src/prompt/templates.ts";
+import {
+  layers,
+  llama2cTokens,
+  meanPool,
+  modelTokenizer,
+  pool,
+  prompt,
+  transformer,
+} from "../src/stages/mod.ts";
 
-const plain = { special: false, punctuation: false, subwords: false };
 const eol = { appendPeriod: true, replaceDoubleQuotes: true } as const;
 
 /** PromptBERT (METHODS §3): the last-layer state at [MASK] of the template. */
 export const promptBert = (
   name: string,
   model: string,
-): PipelineSpec => ({
-  name,
-  description:
-    `PromptBERT on ${model}: last-layer [MASK] state of 'This sentence : "[X]" means [MASK] .'`,
-  tokenizer: { _tag: "pretrained", model },
-  encoder: { _tag: "transformer", model, layers: { _tag: "last" } },
-  pooling: "mask",
-  prompt: {
-    template: TEMPLATES.promptBert,
-    appendPeriod: true,
-    replaceDoubleQuotes: false,
-  },
-  weighting: { _tag: "uniform" },
-  filters: plain,
-});
+): PipelineSpec =>
+  pipeline(
+    name,
+    prompt(TEMPLATES.promptBert, {
+      appendPeriod: true,
+      replaceDoubleQuotes: false,
+    }),
+    transformer(model),
+    pool("mask"),
+    {
+      description:
+        `PromptBERT on ${model}: last-layer [MASK] state of 'This sentence : "[X]" means [MASK] .'`,
+    },
+  );
 
 /** How a decoder is named: a pretrained folder, or a llama2.c checkpoint. */
 export type DecoderSource =
@@ -54,67 +62,69 @@ export const decoderRecipes = (
 ): PipelineSpec[] => {
   const { model } = source;
   const tokenizer = source.kind === "llama2c"
-    ? { _tag: "llama2c", model, tokenizer: source.tokenizer } as const
-    : { _tag: "pretrained", model } as const;
-  const out = { _tag: "layers", indices: [settings.outputLayer] } as const;
-  const base = {
-    tokenizer,
-    encoder: { _tag: "transformer", model, layers: out },
-    pooling: "last",
-    weighting: { _tag: "uniform" },
-    filters: plain,
-  } as const;
+    ? llama2cTokens(model, source.tokenizer)
+    : modelTokenizer(model);
+  const out = layers(settings.outputLayer);
   const tp = settings.tp;
   const range = `[${tp.start}, ${tp.exit})`;
-  return [
-    {
-      ...base,
-      name: `${prefix}-prompteol`,
-      description:
-        `PromptEOL on ${model}: last token at state ${settings.outputLayer}`,
-      prompt: { template: TEMPLATES.promptEol, ...eol },
-    },
-    {
-      ...base,
-      name: `${prefix}-prompteol-icl`,
-      description:
-        `PromptEOL on ${model} with its best in-context demonstration`,
-      prompt: {
-        template: TEMPLATES.promptEol,
+  const decoder = (tokenPrepending?: typeof tp) =>
+    transformer(model, {
+      layers: out,
+      ...(tokenPrepending ? { tokenPrepending } : {}),
+    });
+  const lastToken = (
+    name: string,
+    description: string,
+    template: string,
+    options: { demonstration?: typeof settings.demonstration; tp?: typeof tp } =
+      {},
+  ) =>
+    pipeline(
+      `${prefix}-${name}`,
+      prompt(template, {
         ...eol,
-        demonstration: settings.demonstration,
-      },
-    },
-    {
-      ...base,
-      name: `${prefix}-prompteol-tp`,
-      description: `PromptEOL + Token Prepending on ${model}, layers ${range}`,
-      prompt: { template: TEMPLATES.promptEol, ...eol },
-      tokenPrepending: tp,
-    },
-    {
-      ...base,
-      name: `${prefix}-cot-tp`,
-      description:
-        `Pretended CoT + Token Prepending on ${model}, layers ${range}`,
-      prompt: { template: TEMPLATES.pretendedCot, ...eol },
-      tokenPrepending: tp,
-    },
-    {
-      ...base,
-      name: `${prefix}-knowledge-tp`,
-      description:
-        `Knowledge prompt + Token Prepending on ${model}, layers ${range}`,
-      prompt: { template: TEMPLATES.knowledge, ...eol },
-      tokenPrepending: tp,
-    },
-    {
-      ...base,
-      name: `${prefix}-mean`,
+        ...(options.demonstration
+          ? { demonstration: options.demonstration }
+          : {}),
+      }),
+      tokenizer,
+      decoder(options.tp),
+      pool("last"),
+      { description },
+    );
+  return [
+    lastToken(
+      "prompteol",
+      `PromptEOL on ${model}: last token at state ${settings.outputLayer}`,
+      TEMPLATES.promptEol,
+    ),
+    lastToken(
+      "prompteol-icl",
+      `PromptEOL on ${model} with its best in-context demonstration`,
+      TEMPLATES.promptEol,
+      { demonstration: settings.demonstration },
+    ),
+    lastToken(
+      "prompteol-tp",
+      `PromptEOL + Token Prepending on ${model}, layers ${range}`,
+      TEMPLATES.promptEol,
+      { tp },
+    ),
+    lastToken(
+      "cot-tp",
+      `Pretended CoT + Token Prepending on ${model}, layers ${range}`,
+      TEMPLATES.pretendedCot,
+      { tp },
+    ),
+    lastToken(
+      "knowledge-tp",
+      `Knowledge prompt + Token Prepending on ${model}, layers ${range}`,
+      TEMPLATES.knowledge,
+      { tp },
+    ),
+    pipeline(`${prefix}-mean`, tokenizer, transformer(model), meanPool(), {
       description:
         `Mean of ${model}'s last hidden states, no prompt (baseline)`,
-      encoder: { _tag: "transformer", model, layers: { _tag: "last" } },
-      pooling: "mean",
-    },
+    }),
   ];
 };

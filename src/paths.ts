@@ -18,6 +18,11 @@ export class Paths extends Context.Service<Paths, {
   readonly fixtures: string;
   /** Folder of shipped statistics artifacts (`<hash>.semb`). */
   readonly artifacts: string;
+  /**
+   * Folders searched for artifacts before `artifacts`: where users keep
+   * their own pipelines' artifacts (the folder of a pipeline file).
+   */
+  readonly artifactSearch?: ReadonlyArray<string>;
   /** Whether a model id missing locally may be fetched from the Hugging Face hub. */
   readonly allowRemote: boolean;
 }>()("sentemb/Paths") {}
@@ -69,3 +74,11 @@ export const modelFolder = (
   const fixture = `${paths.fixtures}/${id}`;
   return existsSync(`${fixture}/${needed}`) ? fixture : primary;
 };
+
+/** Where an artifact is looked for, in order: the user's folders, then the shipped ones. */
+export const artifactDirs = (
+  paths: Paths["Service"],
+): ReadonlyArray<string> => [
+  ...(paths.artifactSearch ?? []),
+  paths.artifacts,
+];

@@ -12,7 +12,7 @@ import {
   BATCH_ROWS,
   BATCH_TOKENS,
   lengthBuckets,
-} from "../../src/pipeline/transformer_stage.ts";
+} from "../../src/forward/transformer_stage.ts";
 import { loadPretrainedTokenizer } from "../../src/tokenize/pretrained_tokenizer.ts";
 import { MODEL } from "./workload.ts";
 

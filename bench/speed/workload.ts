@@ -5,7 +5,7 @@ import {
   BATCH_ROWS,
   BATCH_TOKENS,
   lengthBuckets,
-} from "../../src/pipeline/transformer_stage.ts";
+} from "../../src/forward/transformer_stage.ts";
 import { loadPretrainedTokenizer } from "../../src/tokenize/pretrained_tokenizer.ts";
 
 /** The BERT-base-sized random fixture of `deno task fixture`. */

@@ -12,7 +12,7 @@ import {
   loadClientTransformer,
   type PortableEntry,
 } from "../../src/pipeline/client_transformer.ts";
-import { portableEmbedder } from "../../src/pipeline/portable_embedder.ts";
+import { portableEmbedder } from "../../src/pipeline/portable.ts";
 
 const $ = <T extends HTMLElement>(id: string) =>
   document.getElementById(id) as T;

@@ -1,4 +1,4 @@
-import type { LayerSelection } from "../pipeline/spec.ts";
+import type { LayerSelection } from "./layer_selection.ts";
 
 /**
  * The weight of each hidden state 0…L under a layer selection, summing to 1.

@@ -19,7 +19,7 @@ const HASH = /^[0-9a-f]{16}$/;
  * to its name and that it was fitted for this very pipeline version.
  */
 export const readStatisticsArtifact = (
-  dir: string,
+  dirs: string | ReadonlyArray<string>,
   hash: string,
   fittedFor: string,
 ): Effect.Effect<FittedStatistics, ArtifactError> =>
@@ -29,7 +29,7 @@ export const readStatisticsArtifact = (
     if (!HASH.test(hash)) {
       return yield* fail("is not a 16-digit hex content hash");
     }
-    const path = artifactPath(dir, hash);
+    const path = findArtifact(dirs, hash);
     const bytes = yield* Effect.try({
       try: () => Deno.readFileSync(path),
       catch: () =>
@@ -53,6 +53,26 @@ export const readStatisticsArtifact = (
     }
     return decoded.fitted;
   });
+
+/**
+ * The first of `dirs` holding artifact `hash` (the last one's path when
+ * none does, for the error message).
+ */
+export const findArtifact = (
+  dirs: string | ReadonlyArray<string>,
+  hash: string,
+): string => {
+  const list = typeof dirs === "string" ? [dirs] : dirs;
+  for (const dir of list) {
+    const path = artifactPath(dir, hash);
+    try {
+      if (Deno.statSync(path).isFile) return path;
+    } catch {
+      // not in this folder
+    }
+  }
+  return artifactPath(list[list.length - 1], hash);
+};
 
 /** Writes an artifact under its content hash and returns the hash. */
 export const writeStatisticsArtifact = (

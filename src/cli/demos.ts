@@ -1,12 +1,12 @@
 import { Effect } from "effect";
-import { PIPELINES } from "../../pipelines/mod.ts";
 import { cosine, row } from "../embeddings.ts";
 import { BadConfig } from "../errors.ts";
 import { spearman } from "../eval/correlation.ts";
 import { loadStsbDev } from "../eval/sts_data.ts";
 import { Paths } from "../paths.ts";
 import { loadPipeline } from "../pipeline/load.ts";
-import { findPipeline } from "../pipeline/registry.ts";
+import { planOf } from "../pipeline/plan.ts";
+import { pipelineFlag } from "./pipeline_flag.ts";
 import { DEMONSTRATION_POOL } from "../prompt/demonstration_pool.ts";
 import { parseFlags } from "./args.ts";
 import { runMain } from "./run_main.ts";
@@ -30,8 +30,10 @@ if (flags.help || !flags.pipeline) {
 
 const program = Effect.gen(function* () {
   const paths = yield* Paths;
-  const spec = yield* findPipeline(PIPELINES, flags.pipeline!);
-  if (!spec.prompt) {
+  const { spec } = yield* pipelineFlag(flags.pipeline!);
+  const plan = planOf(spec);
+  const declared = plan.prompt;
+  if (!declared) {
     return yield* new BadConfig({
       subject: `pipeline "${spec.name}"`,
       reason: "has no prompt to put a demonstration in",
@@ -41,10 +43,16 @@ const program = Effect.gen(function* () {
   const scores: Array<{ sentence: string; word: string; spearman: number }> =
     [];
   for (const demo of [undefined, ...DEMONSTRATION_POOL]) {
-    const { demonstration: _d, ...prompt } = spec.prompt;
+    const { demonstration: _d, ...prompt } = declared;
     const candidate = {
       ...spec,
-      prompt: demo ? { ...prompt, demonstration: demo } : prompt,
+      stages: spec.stages.map((s) =>
+        s._tag !== "prompt"
+          ? s
+          : demo
+          ? { ...prompt, demonstration: demo }
+          : prompt
+      ),
     };
     const pipeline = yield* loadPipeline(candidate);
     const embedder = yield* pipeline.fit([...dev.s1, ...dev.s2]);
@@ -64,8 +72,8 @@ const program = Effect.gen(function* () {
   }
   scores.sort((x, y) => y.spearman - x.spearman);
   const best = scores[0];
-  const model = spec.encoder._tag === "transformer"
-    ? spec.encoder.model
+  const model = plan.vectors._tag === "transformer"
+    ? plan.vectors.model
     : spec.name;
   const out = flags.out ?? `${paths.artifacts}/demonstrations.json`;
   const recorded = yield* Effect.try({

@@ -1,21 +1,27 @@
 import { Effect } from "effect";
-import { DEFAULT_PIPELINE, PIPELINES } from "../../pipelines/mod.ts";
+import { DEFAULT_PIPELINE } from "../../pipelines/mod.ts";
 import { row } from "../embeddings.ts";
 import { EmptyInput } from "../errors.ts";
 import { loadPipeline } from "../pipeline/load.ts";
-import { findPipeline } from "../pipeline/registry.ts";
+import { userPath } from "../pipeline/pipeline_source.ts";
 import { parseFlags } from "./args.ts";
+import { pipelineFlag, withArtifactsBeside } from "./pipeline_flag.ts";
 import { runMain } from "./run_main.ts";
 
-const USAGE = `Usage: deno task embed [--pipeline NAME] [--input FILE]
+const USAGE =
+  `Usage: deno task embed [--pipeline NAME|FILE] [--input FILE] [--dimensions K]
 
 Reads sentences, one a line (stdin unless --input), and writes one JSON line
 per sentence: {"text": ..., "embedding": [...]}. Blank lines are skipped.
+--pipeline  a name from \`deno task pipelines\`, or your own pipeline file:
+            a .json declaration or a .ts module whose default export is a
+            pipeline (FILE#NAME picks one of several)
 Default pipeline: ${DEFAULT_PIPELINE} (offline, no download).`;
 
 const flags = parseFlags(Deno.args, {
   pipeline: { type: "string" },
   input: { type: "string" },
+  dimensions: { type: "string" },
   help: { type: "boolean" },
 }, USAGE);
 if (flags.help) {
@@ -26,7 +32,7 @@ if (flags.help) {
 const readInput = Effect.tryPromise({
   try: () =>
     flags.input
-      ? Deno.readTextFile(flags.input)
+      ? Deno.readTextFile(userPath(flags.input))
       : new Response(Deno.stdin.readable).text(),
   catch: (e) =>
     new EmptyInput({
@@ -35,15 +41,20 @@ const readInput = Effect.tryPromise({
 });
 
 const program = Effect.gen(function* () {
-  const spec = yield* findPipeline(
-    PIPELINES,
-    flags.pipeline ?? DEFAULT_PIPELINE,
-  );
+  const sourced = yield* pipelineFlag(flags.pipeline ?? DEFAULT_PIPELINE);
   const text = yield* readInput;
   const sentences = text.split(/\r?\n/).filter((l) => l.trim() !== "");
-  const pipeline = yield* loadPipeline(spec);
-  const embedder = yield* pipeline.fit(sentences);
-  const vectors = yield* embedder.embed(sentences);
+  const dimensions = flags.dimensions ? Number(flags.dimensions) : undefined;
+  const vectors = yield* withArtifactsBeside([sourced])(
+    Effect.gen(function* () {
+      const pipeline = yield* loadPipeline(sourced.spec);
+      const embedder = yield* pipeline.fit(sentences);
+      return yield* embedder.embed(
+        sentences,
+        dimensions ? { dimensions } : {},
+      );
+    }),
+  );
   const lines = sentences.map((s, i) =>
     JSON.stringify({ text: s, embedding: Array.from(row(vectors, i)) })
   );

@@ -4,15 +4,17 @@ import { writeStatisticsArtifact } from "../artifact/artifact_store.ts";
 import { BadConfig, EmptyInput } from "../errors.ts";
 import { Paths } from "../paths.ts";
 import { needsCorpus, statisticsOf } from "../pipeline/describe.ts";
-import { pipelineHash } from "../pipeline/hash.ts";
-import { loadPipeline, withoutArtifact } from "../pipeline/load.ts";
-import { findPipeline } from "../pipeline/registry.ts";
-import type { FitSource, PipelineSpec } from "../pipeline/spec.ts";
+import { pipelineHash, withoutArtifact } from "../pipeline/hash.ts";
+import { loadPipeline } from "../pipeline/load.ts";
+import { userPath } from "../pipeline/pipeline_source.ts";
+import { planOf } from "../pipeline/plan.ts";
+import type { PipelineSpec, StageDeclaration } from "../pipeline/spec.ts";
 import { parseFlags } from "./args.ts";
+import { pipelineFlag, withArtifactsBeside } from "./pipeline_flag.ts";
 import { runMain } from "./run_main.ts";
 
 const USAGE =
-  `Usage: deno task fit (--pipeline NAME | --all) [--corpus FILE] [--out DIR] [--check]
+  `Usage: deno task fit (--pipeline NAME|FILE | --all) [--corpus FILE] [--name NAME] [--out DIR] [--check]
 
 Fits a pipeline's corpus statistics (token counts for idf/SIF/frequent-token
 filters, post-processing parameters) and writes them as a content-hashed
@@ -24,7 +26,11 @@ artifacts/), that the pipeline can declare to run without the corpus.
 --corpus F   fit on F (one sentence a line) instead of the general corpus.
              Statistics a pipeline fits on its input are fitted on F too,
              and the corpus-fitted declaration is printed as JSON: the
-             transductive setting, for a collection of your own.`;
+             transductive setting, for a collection of your own.
+--name N     save the fitted pipeline under its own name: writes
+             <out>/<hash>.semb and <out>/N.json (its declaration; default
+             out: the current folder), so \`--pipeline <out>/N.json\` runs
+             it with its artifact from beside the file.`;
 
 const flags = parseFlags(Deno.args, {
   pipeline: { type: "string" },
@@ -32,6 +38,7 @@ const flags = parseFlags(Deno.args, {
   corpus: { type: "string" },
   out: { type: "string" },
   check: { type: "boolean" },
+  name: { type: "string" },
   help: { type: "boolean" },
 }, USAGE);
 if (flags.help) {
@@ -41,35 +48,23 @@ if (flags.help) {
 
 // "input" statistics become "corpus" ones: the user's file stands in for
 // the sentences they will embed.
-const onCorpus = (spec: PipelineSpec): PipelineSpec => {
-  const c = (s: FitSource): FitSource => (s === "input" ? "corpus" : s);
-  const { artifact: _a, ...rest } = spec;
-  return {
-    ...rest,
-    weighting: rest.weighting._tag === "uniform"
-      ? rest.weighting
-      : { ...rest.weighting, fitOn: c(rest.weighting.fitOn) },
-    filters: rest.filters.frequent
-      ? {
-        ...rest.filters,
-        frequent: {
-          ...rest.filters.frequent,
-          fitOn: c(rest.filters.frequent.fitOn),
-        },
-      }
-      : rest.filters,
-    ...(rest.postprocess
-      ? {
-        postprocess: { ...rest.postprocess, fitOn: c(rest.postprocess.fitOn) },
-      }
-      : {}),
-  };
-};
+const fitOnCorpus = (d: StageDeclaration): StageDeclaration =>
+  JSON.parse(
+    JSON.stringify(d),
+    (key, value) => (key === "fitOn" && value === "input" ? "corpus" : value),
+  );
+
+const onCorpus = (spec: PipelineSpec): PipelineSpec => ({
+  ...withoutArtifact(spec),
+  stages: spec.stages.map(fitOnCorpus),
+});
 
 const readCorpusFile = (path: string) =>
   Effect.try({
     try: () =>
-      Deno.readTextFileSync(path).split(/\r?\n/).filter((l) => l.trim() !== ""),
+      Deno.readTextFileSync(userPath(path)).split(/\r?\n/).filter((l) =>
+        l.trim() !== ""
+      ),
     catch: (e) =>
       new EmptyInput({
         reason: `cannot read ${path}: ${(e as Error).message}`,
@@ -82,12 +77,14 @@ const readCorpusFile = (path: string) =>
 
 const fitOne = Effect.fn("fitOne")(function* (declared: PipelineSpec) {
   const paths = yield* Paths;
-  const spec = flags.corpus ? onCorpus(declared) : withoutArtifact(declared);
-  if (!needsCorpus(spec)) {
+  const base = flags.corpus ? onCorpus(declared) : withoutArtifact(declared);
+  const spec = flags.name ? { ...base, name: flags.name } : base;
+  const plan = planOf(spec);
+  if (!needsCorpus(plan)) {
     return yield* new BadConfig({
       subject: `pipeline "${spec.name}"`,
       reason: `its statistics are "${
-        statisticsOf(spec)
+        statisticsOf(plan)
       }": nothing to fit on a corpus`,
     });
   }
@@ -100,7 +97,12 @@ const fitOne = Effect.fn("fitOne")(function* (declared: PipelineSpec) {
   const started = performance.now();
   const pipeline = yield* loadPipeline(spec, corpus ? { corpus } : {});
   const fitted = pipeline.corpusStatistics()!;
-  const hash = writeStatisticsArtifact(flags.out ?? paths.artifacts, {
+  const out = flags.out
+    ? userPath(flags.out)
+    : flags.name
+    ? userPath(".")
+    : paths.artifacts;
+  const hash = writeStatisticsArtifact(out, {
     kind: "pipeline-statistics",
     pipeline: spec.name,
     fittedFor: pipelineHash(spec),
@@ -110,38 +112,51 @@ const fitOne = Effect.fn("fitOne")(function* (declared: PipelineSpec) {
   const same = declared.artifact === hash;
   console.error(
     `${spec.name}: artifact ${hash} from ${fitted.corpus} (${seconds} s)` +
-      (flags.corpus
+      (flags.corpus || flags.name
         ? ""
         : same
         ? ", as declared"
         : `, declared ${declared.artifact ?? "none"}`),
   );
-  if (flags.corpus) {
-    console.log(JSON.stringify({ ...spec, artifact: hash }, null, 2));
+  const declaration = { ...spec, artifact: hash };
+  if (flags.name) {
+    const file = `${out}/${flags.name}.json`;
+    yield* Effect.tryPromise({
+      try: () =>
+        Deno.writeTextFile(file, JSON.stringify(declaration, null, 2) + "\n"),
+      catch: (e) =>
+        new BadConfig({ subject: "--out", reason: (e as Error).message }),
+    });
+    console.error(`wrote ${file}; run it with --pipeline ${file}`);
+  }
+  if (flags.corpus || flags.name) {
+    console.log(JSON.stringify(declaration, null, 2));
   }
   return same;
 });
 
 const program = Effect.gen(function* () {
-  let specs: PipelineSpec[];
   if (flags.all || flags.check) {
-    specs = PIPELINES.filter((p) => p.artifact !== undefined);
-  } else if (flags.pipeline) {
-    specs = [yield* findPipeline(PIPELINES, flags.pipeline)];
-  } else {
+    const specs = PIPELINES.filter((p) => p.artifact !== undefined);
+    let reproduced = true;
+    for (const spec of specs) reproduced = (yield* fitOne(spec)) && reproduced;
+    if (flags.check && !reproduced) {
+      return yield* new BadConfig({
+        subject: "artifacts",
+        reason:
+          "a declared artifact was not reproduced; update the declaration",
+      });
+    }
+    return;
+  }
+  if (!flags.pipeline) {
     return yield* new BadConfig({
       subject: "fit",
-      reason: "give --pipeline NAME or --all",
+      reason: "give --pipeline NAME|FILE or --all",
     });
   }
-  let reproduced = true;
-  for (const spec of specs) reproduced = (yield* fitOne(spec)) && reproduced;
-  if (flags.check && !reproduced) {
-    return yield* new BadConfig({
-      subject: "artifacts",
-      reason: "a declared artifact was not reproduced; update the declaration",
-    });
-  }
+  const sourced = yield* pipelineFlag(flags.pipeline);
+  yield* withArtifactsBeside([sourced])(fitOne(sourced.spec));
 });
 
 await runMain(program);

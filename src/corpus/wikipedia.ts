@@ -1,5 +1,5 @@
 import { Effect } from "effect";
-import { DataError } from "../eval/data_error.ts";
+import { DataError } from "../errors.ts";
 
 const FOLDER = "wikipedia/enwiki-2015-wikiextractor";
 

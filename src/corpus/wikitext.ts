@@ -1,5 +1,5 @@
 import { Effect } from "effect";
-import { DataError } from "../eval/data_error.ts";
+import { DataError } from "../errors.ts";
 import { splitSentences } from "./wikipedia.ts";
 
 const FILE = "wikitext/wikitext-2-raw/wiki.test.raw";

@@ -1,7 +1,7 @@
 import { parse as parseCsv } from "csv-parse/sync";
 import { Effect } from "effect";
 import type { ClassificationTaskName } from "./classification_tasks.ts";
-import { DataError } from "./data_error.ts";
+import { DataError } from "../errors.ts";
 import { readLines, readWhole } from "./read_text.ts";
 
 /** Sentences with a class index each; `classes[label]` names the class. */

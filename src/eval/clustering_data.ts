@@ -1,6 +1,6 @@
 import { Effect } from "effect";
 import type { ClusteringTaskName } from "./clustering_tasks.ts";
-import { DataError } from "./data_error.ts";
+import { DataError } from "../errors.ts";
 import { readLines } from "./read_text.ts";
 
 /** Texts with their gold cluster ids, renumbered 0 … classes−1 in order of first appearance. */

@@ -1,5 +1,5 @@
 import * as protoModule from "onnx-proto";
-import * as ortModule from "onnxruntime-node";
+import type * as ortModule from "onnxruntime-node";
 import { checkShapes, type Gemm } from "./gemm.ts";
 
 // Both packages are CommonJS: under Deno their exports sit on `default`.
@@ -7,8 +7,11 @@ type Proto = typeof protoModule;
 type Ort = typeof ortModule;
 const proto: Proto = (protoModule as unknown as { default?: Proto }).default ??
   protoModule;
-const ort: Ort = (ortModule as unknown as { default?: Ort }).default ??
-  ortModule;
+// Imported on first use: importing the library never loads the native addon.
+const loadOrt = async (): Promise<Ort> => {
+  const m = await import("onnxruntime-node");
+  return (m as unknown as { default?: Ort }).default ?? m;
+};
 const { onnx } = proto;
 
 const FLOAT = 1;
@@ -55,6 +58,7 @@ const gemmModel = (transA: boolean, transB: boolean): Uint8Array =>
  * exactly from run to run.
  */
 export const ortGemm = async (threads = 2): Promise<Gemm> => {
+  const ort = await loadOrt();
   const options = {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
@@ -67,7 +71,7 @@ export const ortGemm = async (threads = 2): Promise<Gemm> => {
     ort.InferenceSession.create(gemmModel(false, true), options),
   ]);
   const run = async (
-    session: typeof nn,
+    session: ortModule.InferenceSession,
     a: Float32Array,
     aDims: number[],
     b: Float32Array,

@@ -1,5 +1,5 @@
 import { Effect } from "effect";
-import { DataError } from "./data_error.ts";
+import { DataError } from "../errors.ts";
 
 /**
  * Reads a data file as text: UTF-8 (or ISO-8859-1, as TREC's training file

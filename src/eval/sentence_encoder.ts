@@ -1,6 +1,7 @@
 import type { Effect } from "effect";
 import type { Embeddings } from "../embeddings.ts";
-import type { EmbedError } from "../pipeline/load.ts";
+import type { EmbedError } from "../pipeline/embedder.ts";
+import type { LoadError } from "../stages/resources.ts";
 
 /**
  * What an evaluation suite needs from a pipeline: fit its statistics on a
@@ -15,6 +16,6 @@ export interface SentenceEncoder {
         texts: ReadonlyArray<string>,
       ): Effect.Effect<Embeddings, EmbedError>;
     },
-    EmbedError
+    EmbedError | LoadError
   >;
 }

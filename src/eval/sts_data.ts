@@ -1,5 +1,5 @@
 import { Effect } from "effect";
-import { DataError } from "./data_error.ts";
+import { DataError } from "../errors.ts";
 import type { StsTaskName } from "./sts_tasks.ts";
 
 /** Which text of a task: the original release, or SentEval's tokenised lowercased copy. */

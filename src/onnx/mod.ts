@@ -1,6 +1,6 @@
 /**
  * ONNX graphs: random-weight fixtures shaped like real exports, their plain
- * TypeScript reference forward, the rewrite that exposes every hidden
+ * the rewrite that exposes every hidden
  * layer as a graph output, and Token Prepending as a graph rewrite.
  * @module
  */
@@ -23,7 +23,6 @@ export {
 } from "./fixture/config.ts";
 export type { NormForm } from "./fixture/emit.ts";
 export { quantizeDynamic } from "./fixture/quantize.ts";
-export { referenceForward } from "./fixture/reference/mod.ts";
 export { LayersNotFound, OnnxParseError } from "./rewrite/errors.ts";
 export {
   exposeHiddenStates,

@@ -4,10 +4,8 @@ import { llama2cTokenizer } from "../llama2c/tokenizer.ts";
 import { parseVocab } from "../llama2c/vocab.ts";
 import { tokenizerFromJson } from "../tokenize/json_tokenizer.ts";
 import type { Tokenizer } from "../tokenize/tokenized.ts";
-import {
-  portableTransformer,
-  type TransformerDescription,
-} from "./portable_transformer.ts";
+import type { TransformerDescription } from "./client_resources.ts";
+import { portablePipeline } from "./portable.ts";
 import type { PipelineSpec } from "./spec.ts";
 
 /** `GET /v1/portable/:name/model`'s answer. */
@@ -102,10 +100,9 @@ export const loadClientTransformer = async (
   const open = (session as PromiseFulfilledResult<BackendSession>).value;
   try {
     const embed = await Effect.runPromise(
-      portableTransformer(entry.spec, {
-        description: model,
+      portablePipeline(entry.spec, {
         tokenizer: (tokenizer as PromiseFulfilledResult<Tokenizer>).value,
-        session: open,
+        transformer: { description: model, session: open },
         ...(artifact.status === "fulfilled" && artifact.value
           ? { artifact: artifact.value }
           : {}),

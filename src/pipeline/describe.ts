@@ -1,35 +1,21 @@
-import type { FitSource, PipelineSpec } from "./spec.ts";
+import type { FitSource } from "../stages/fit_source.ts";
+import { stageOf } from "../stages/registry.ts";
+import type { OutputPrecision } from "../stages/stage_module.ts";
+import type { Plan } from "./plan.ts";
 
 export type Statistics = "none" | "corpus" | "transductive";
 
-const sources = (spec: PipelineSpec): FitSource[] => {
-  const found: FitSource[] = [];
-  if (spec.weighting._tag !== "uniform") found.push(spec.weighting.fitOn);
-  if (spec.filters.frequent) found.push(spec.filters.frequent.fitOn);
-  // L2 normalisation has nothing to fit, so it draws on no source.
-  if (spec.postprocess?.steps.some((s) => s._tag !== "l2")) {
-    found.push(spec.postprocess.fitOn);
-  }
-  // "Avg." tables are averaged over the corpus.
-  if (averagedEncoder(spec)) found.push("corpus");
-  return found;
-};
-
-/** The pipeline's "Avg." (contextual average) encoder, main or mixed in. */
-export const averagedEncoder = (spec: PipelineSpec) =>
-  spec.encoder._tag === "contextualAverage"
-    ? spec.encoder
-    : spec.staticMix?.encoder._tag === "contextualAverage"
-    ? spec.staticMix.encoder
-    : undefined;
+/** Every source any stage fits statistics on. */
+export const sourcesOf = (plan: Plan): ReadonlyArray<FitSource> =>
+  plan.spec.stages.flatMap((d) => stageOf(d).sources(d));
 
 /**
  * How a pipeline's statistics are fitted: `transductive` if anything is
  * fitted on the sentences being embedded, else `corpus` if anything is
  * fitted at all.
  */
-export const statisticsOf = (spec: PipelineSpec): Statistics => {
-  const s = sources(spec);
+export const statisticsOf = (plan: Plan): Statistics => {
+  const s = sourcesOf(plan);
   return s.includes("input")
     ? "transductive"
     : s.length > 0
@@ -37,53 +23,74 @@ export const statisticsOf = (spec: PipelineSpec): Statistics => {
     : "none";
 };
 
-/** Whether the pipeline reads the general corpus from the data folder. */
-export const needsCorpus = (spec: PipelineSpec): boolean =>
-  sources(spec).includes("corpus");
+/** Whether the pipeline reads the general corpus (or its artifact). */
+export const needsCorpus = (plan: Plan): boolean =>
+  sourcesOf(plan).includes("corpus");
 
-/** What must be on disk besides the project: model weights, or nothing. */
-export const requirementsOf = (spec: PipelineSpec): string => {
-  const needs: string[] = [];
-  if (spec.tokenizer._tag === "pretrained") {
-    needs.push(`tokenizer ${spec.tokenizer.model}`);
-  }
-  if (spec.encoder._tag === "wordVectors") {
-    needs.push(`word vectors ${spec.encoder.file}`);
-  }
-  if (
-    spec.encoder._tag === "transformer" ||
-    spec.encoder._tag === "inputEmbeddings" ||
-    spec.encoder._tag === "contextualAverage"
-  ) {
+/** What must be on disk besides the project, as people read it. */
+export const requirementsOf = (plan: Plan): string => {
+  const needs = plan.spec.stages.flatMap((d) => stageOf(d).needs(d));
+  if (needsCorpus(plan)) {
     needs.push(
-      `model weights ${spec.encoder.model}/${
-        spec.encoder.file ?? "onnx/model.onnx"
-      }`,
-    );
-  }
-  if (spec.sentenceTransformers) needs.push("its modules.json");
-  if (needsCorpus(spec)) {
-    needs.push(
-      spec.artifact
-        ? `artifact ${spec.artifact} (shipped in artifacts/; no corpus)`
+      plan.spec.artifact
+        ? `artifact ${plan.spec.artifact} (no corpus)`
         : "corpus (SENTEMB_DATA)",
     );
   }
-  return needs.length === 0 ? "nothing (no model weights)" : needs.join(", ");
+  const unique = [...new Set(needs)];
+  return unique.length === 0 ? "nothing (no model weights)" : unique.join(", ");
 };
 
 /**
- * Whether the first k components of this pipeline's vectors are themselves a
- * sensible k-dimensional embedding, so a client may ask for fewer
- * `dimensions`: true for random token vectors under per-dimension
- * post-processing (each component is an independent random projection), and
- * for any pipeline whose last rotating step is whitening (components come
- * sorted by variance, so truncation is PCA).
+ * Why a pipeline cannot run on a client from its declaration, its artifact
+ * and (for a transformer) its model's files; undefined when it can.
  */
-export const reducibleDimensions = (spec: PipelineSpec): boolean => {
-  const steps = (spec.postprocess?.steps ?? []).filter((s) => s._tag !== "l2");
-  const last = steps[steps.length - 1];
-  if (last?._tag === "whiten") return true;
-  return spec.encoder._tag === "random" &&
-    steps.every((s) => s._tag !== "whiten");
+export const portabilityProblem = (plan: Plan): string | undefined => {
+  for (const d of plan.spec.stages) {
+    const why = stageOf(d).notPortable(d);
+    if (why) return why;
+  }
+  if (
+    plan.vectors._tag !== "transformer" &&
+    plan.tokenizer._tag !== "wordTokenizer"
+  ) {
+    // Clients fetch tokenizer files with a transformer's graph only.
+    return "it needs a tokenizer file";
+  }
+  const sources = sourcesOf(plan);
+  if (sources.includes("input")) {
+    return "its statistics are fitted on its input";
+  }
+  if (sources.includes("corpus") && !plan.spec.artifact) {
+    return "its corpus statistics are not shipped as an artifact";
+  }
+  return undefined;
+};
+
+/**
+ * Whether the first k components of the output are themselves a sensible
+ * k-dimensional embedding, so a client may ask for fewer `dimensions`: true
+ * for random token vectors (each component an independent random
+ * projection) through steps that keep components, and after whitening
+ * (components sorted by variance, so truncation is PCA); each step module
+ * says which it does.
+ */
+export const reducibleDimensions = (plan: Plan): boolean =>
+  plan.steps.reduce(
+    (ok, s) =>
+      s.module.prefix === "sorts" ? true : s.module.prefix === "keeps" && ok,
+    plan.vectors._tag === "randomVectors",
+  );
+
+/** The number type of the output: the last quantization step's, else float32. */
+export const outputPrecision = (plan: Plan): OutputPrecision =>
+  plan.steps.reduce<OutputPrecision>(
+    (p, s) => s.module.precision?.(s.decl) ?? p,
+    "float32",
+  );
+
+/** Whether the output rows are unit length (the last step normalises). */
+export const unitLength = (plan: Plan): boolean => {
+  const last = plan.steps[plan.steps.length - 1]?.decl._tag;
+  return last === "l2";
 };

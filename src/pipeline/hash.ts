@@ -27,3 +27,9 @@ export const pipelineHash = (spec: PipelineSpec): string => {
     .digest("hex")
     .slice(0, 12);
 };
+
+/** The spec an artifact is fitted for: the pipeline without its artifact. */
+export const withoutArtifact = (spec: PipelineSpec): PipelineSpec => {
+  const { artifact: _artifact, ...rest } = spec;
+  return rest;
+};

@@ -1,17 +1,14 @@
 import { placeholderTokens } from "../prompt/placeholder_tokens.ts";
 import { wrapSentence } from "../prompt/wrap.ts";
+import { activeTokenPrepending } from "../stages/transformer.ts";
 import type { Tokenized, Tokenizer } from "../tokenize/tokenized.ts";
 import { truncateTokens } from "../tokenize/truncate.ts";
-import type { PipelineSpec } from "./spec.ts";
+import type { Plan } from "./plan.ts";
 
-/**
- * The Token Prepending range a spec really runs: an empty range overwrites
- * nothing and has no placeholder either, so it is exactly the plain prompt.
- */
-export const activeTokenPrepending = (spec: PipelineSpec) =>
-  spec.tokenPrepending &&
-    spec.tokenPrepending.start < spec.tokenPrepending.exit
-    ? spec.tokenPrepending
+/** The Token Prepending range a plan really runs, if any. */
+export const planTokenPrepending = (plan: Plan) =>
+  plan.vectors._tag === "transformer"
+    ? activeTokenPrepending(plan.vectors)
     : undefined;
 
 /**
@@ -20,17 +17,16 @@ export const activeTokenPrepending = (spec: PipelineSpec) =>
  * where the encoder has a limit. Server and browser share it.
  */
 export const sentenceTokenizer = (
-  spec: PipelineSpec,
+  plan: Plan,
   tokenizer: Tokenizer,
   maxTokens?: number,
-) => {
-  const tp = activeTokenPrepending(spec);
-  return (text: string): Tokenized => {
-    const t = tp && spec.prompt
-      ? placeholderTokens(tokenizer, spec.prompt, text, tp.placeholderId ?? 0)
-      : tokenizer.tokenize(
-        spec.prompt ? wrapSentence(text, spec.prompt) : text,
-      );
+): (text: string) => Tokenized => {
+  const tp = planTokenPrepending(plan);
+  const prompt = plan.prompt;
+  return (text) => {
+    const t = tp && prompt
+      ? placeholderTokens(tokenizer, prompt, text, tp.placeholderId ?? 0)
+      : tokenizer.tokenize(prompt ? wrapSentence(text, prompt) : text);
     return maxTokens === undefined ? t : truncateTokens(t, maxTokens);
   };
 };

@@ -3,10 +3,11 @@ import { existsSync } from "node:fs";
 import { MissingModelFiles } from "../errors.ts";
 import { modelFolder, type Paths } from "../paths.ts";
 import type { Embedder } from "../pipeline/load.ts";
-import { modelFile } from "../pipeline/load_transformer_stage.ts";
-import { portabilityProblem } from "../pipeline/portable_embedder.ts";
-import type { TransformerDescription } from "../pipeline/portable_transformer.ts";
+import { modelFile } from "../forward/load_transformer_stage.ts";
+import { portabilityOf } from "../pipeline/portable.ts";
+import type { TransformerDescription } from "../pipeline/client_resources.ts";
 import { findPipeline } from "../pipeline/registry.ts";
+import { planOf } from "../pipeline/plan.ts";
 import type { PipelineSpec } from "../pipeline/spec.ts";
 import { NotPortable } from "./serve_errors.ts";
 
@@ -38,16 +39,13 @@ const hostModelBytes = (
   paths: Paths["Service"],
   spec: PipelineSpec,
 ): number | undefined => {
-  if (spec.encoder._tag !== "transformer") return 0;
-  const file = spec.tokenizer._tag === "llama2c"
-    ? `${paths.models}/${spec.tokenizer.model}/${spec.tokenizer.model}.bin`
+  const { vectors, tokenizer } = planOf(spec);
+  if (vectors._tag !== "transformer") return 0;
+  const file = tokenizer._tag === "llama2cTokenizer"
+    ? `${paths.models}/${tokenizer.model}/${tokenizer.model}.bin`
     : modelFile(
-      spec.encoder,
-      modelFolder(
-        paths,
-        spec.encoder.model,
-        spec.encoder.file ?? "onnx/model.onnx",
-      ),
+      vectors,
+      modelFolder(paths, vectors.model, vectors.file ?? "onnx/model.onnx"),
     );
   try {
     return Deno.statSync(file).size;
@@ -64,15 +62,16 @@ const localFiles = (
 ): Partial<Record<ClientFile, string>> => {
   const t = embedder.transformer;
   if (!t) return {};
-  if (spec.tokenizer._tag === "llama2c") {
+  const { tokenizer } = planOf(spec);
+  if (tokenizer._tag === "llama2cTokenizer") {
     return {
       "graph.onnx": t.info.path,
       "tokenizer.bin":
-        `${paths.models}/${spec.tokenizer.model}/${spec.tokenizer.tokenizer}`,
+        `${paths.models}/${tokenizer.model}/${tokenizer.tokenizer}`,
     };
   }
-  if (spec.tokenizer._tag !== "pretrained") return {};
-  const folder = modelFolder(paths, spec.tokenizer.model, "tokenizer.json");
+  if (tokenizer._tag !== "pretrainedTokenizer") return {};
+  const folder = modelFolder(paths, tokenizer.model, "tokenizer.json");
   const config = `${folder}/tokenizer_config.json`;
   return {
     "graph.onnx": t.info.path,
@@ -97,17 +96,15 @@ export const clientModels = <E>(
 ) => {
   const modelBytes = new Map<string, number>();
   for (const spec of registry) {
-    const bytes = portabilityProblem(spec)
-      ? undefined
-      : hostModelBytes(paths, spec);
+    const bytes = portabilityOf(spec) ? undefined : hostModelBytes(paths, spec);
     if (bytes !== undefined) modelBytes.set(spec.name, bytes);
   }
   const portable = registry.filter((spec) => modelBytes.has(spec.name));
   const transformerSpec = (name: string) =>
     Effect.gen(function* () {
       const spec = yield* findPipeline(registry, name);
-      const problem = portabilityProblem(spec) ??
-        (spec.encoder._tag === "transformer"
+      const problem = portabilityOf(spec) ??
+        (planOf(spec).vectors._tag === "transformer"
           ? undefined
           : "it is a static pipeline: its spec and artifact are all it needs");
       if (problem) {
@@ -153,7 +150,9 @@ export const clientModels = <E>(
       return {
         settings: transformer.settings,
         graph,
-        tokenizer: spec.tokenizer._tag === "llama2c" ? "llama2c" : "pretrained",
+        tokenizer: planOf(spec).tokenizer._tag === "llama2cTokenizer"
+          ? "llama2c"
+          : "pretrained",
         files: sizes,
       } satisfies ClientModel;
     });

@@ -1,15 +1,21 @@
 import { Context, Effect, Exit, Layer } from "effect";
 import { type Embeddings, fromData, row } from "../embeddings.ts";
+import type { Tokenized } from "../tokenize/tokenized.ts";
+import { truncateTokens } from "../tokenize/truncate.ts";
 import type { BadConfig, UnknownPipeline } from "../errors.ts";
 import { ArtifactError } from "../artifact/artifact_error.ts";
-import { artifactPath } from "../artifact/artifact_store.ts";
-import { Paths } from "../paths.ts";
+import { findArtifact } from "../artifact/artifact_store.ts";
+import { artifactDirs, Paths } from "../paths.ts";
 import type { Services } from "../services.ts";
 import {
+  outputPrecision,
   reducibleDimensions,
   type Statistics,
   statisticsOf,
+  unitLength,
 } from "../pipeline/describe.ts";
+import type { OutputPrecision } from "../stages/stage_module.ts";
+import { planOf } from "../pipeline/plan.ts";
 import { pipelineHash } from "../pipeline/hash.ts";
 import {
   type Embedder,
@@ -45,13 +51,18 @@ export interface ModelInfo {
   readonly description: string;
   readonly statistics: Statistics;
   readonly reducibleDimensions: boolean;
+  /** The number type of its values (int8/uint8 for quantized pipelines). */
+  readonly precision: OutputPrecision;
+  /** Whether its vectors are unit length. */
+  readonly unitLength: boolean;
 }
 
 export interface EmbedResult {
   readonly vectors: Embeddings;
-  /** Tokens counted before any truncation (what `usage` reports). */
+  /** Tokens embedded, prompt included (what `usage` reports). */
   readonly tokens: number;
   readonly hash: string;
+  readonly precision: OutputPrecision;
 }
 
 /** Whatever finding and loading a pipeline can fail with. */
@@ -111,24 +122,13 @@ export class EmbeddingService extends Context.Service<EmbeddingService, {
  * vector would depend on which requests shared its batch; only pipelines
  * whose statistics are fixed are served.
  */
-const servable = (spec: PipelineSpec) => statisticsOf(spec) !== "transductive";
+const servable = (spec: PipelineSpec) =>
+  statisticsOf(planOf(spec)) !== "transductive";
 
 interface Served {
   readonly embedder: Embedder;
-  readonly submit: (texts: ReadonlyArray<string>) => Promise<Embeddings>;
+  readonly submit: (tokens: ReadonlyArray<Tokenized>) => Promise<Embeddings>;
 }
-
-const truncateDims = (x: Embeddings, k: number, renormalise: boolean) => {
-  const out = new Float32Array(x.rows * k);
-  for (let i = 0; i < x.rows; i++) {
-    const src = row(x, i);
-    let norm = 0;
-    for (let j = 0; j < k; j++) norm += src[j] * src[j];
-    const scale = renormalise && norm > 0 ? 1 / Math.sqrt(norm) : 1;
-    for (let j = 0; j < k; j++) out[i * k + j] = src[j] * scale;
-  }
-  return fromData(x.rows, k, out);
-};
 
 export const makeEmbeddingService = Effect.fn("makeEmbeddingService")(
   function* (
@@ -137,41 +137,40 @@ export const makeEmbeddingService = Effect.fn("makeEmbeddingService")(
   ) {
     const context = yield* Effect.context<Services>();
     const metrics = new ServerMetrics();
-    const models: ModelInfo[] = registry.filter(servable).map((spec) => ({
-      id: spec.name,
-      hash: pipelineHash(spec),
-      description: spec.description,
-      statistics: statisticsOf(spec),
-      reducibleDimensions: reducibleDimensions(spec),
-    }));
+    const models: ModelInfo[] = registry.filter(servable).map((spec) => {
+      const plan = planOf(spec);
+      return {
+        id: spec.name,
+        hash: pipelineHash(spec),
+        description: spec.description,
+        statistics: statisticsOf(plan),
+        reducibleDimensions: reducibleDimensions(plan),
+        precision: outputPrecision(plan),
+        unitLength: unitLength(plan),
+      };
+    });
     const loading = new Map<string, Promise<Exit.Exit<Served, LoadFailure>>>();
-    const embedOptions = config.overLength === "truncate"
-      ? { maxTokens: config.maxInputTokens }
-      : {};
-
     const serve = (embedder: Embedder): Served => {
-      const run = (texts: ReadonlyArray<string>) =>
-        Effect.runPromise(embedder.embed(texts, embedOptions));
+      const run = (tokens: ReadonlyArray<Tokenized>) =>
+        Effect.runPromise(embedder.embedTokens(tokens));
       if (!config.batching) {
         return {
           embedder,
-          submit: (texts) => {
-            const tokens = embedder.countTokens(texts).reduce(
-              (s, n) => s + n,
-              0,
+          submit: (tokens) => {
+            metrics.batchSize.observe(tokens.length);
+            metrics.batchTokens.observe(
+              tokens.reduce((s, t) => s + t.ids.length, 0),
             );
-            metrics.batchSize.observe(texts.length);
-            metrics.batchTokens.observe(tokens);
-            return run(texts);
+            return run(tokens);
           },
         };
       }
-      const batcher = microBatcher<string, Float32Array>({
+      const batcher = microBatcher<Tokenized, Float32Array>({
         maxBatchTokens: config.maxBatchTokens,
         maxWaitMs: config.maxWaitMs,
-        cost: (text) => embedder.countTokens([text])[0],
-        run: async (texts) => {
-          const x = await run(texts);
+        cost: (t) => t.ids.length,
+        run: async (tokens) => {
+          const x = await run(tokens);
           return Array.from({ length: x.rows }, (_, i) => row(x, i));
         },
         onBatch: (items, tokens) => {
@@ -181,8 +180,8 @@ export const makeEmbeddingService = Effect.fn("makeEmbeddingService")(
       });
       return {
         embedder,
-        submit: async (texts) => {
-          const rows = await batcher.submit(texts);
+        submit: async (tokens) => {
+          const rows = await batcher.submit(tokens);
           const out = new Float32Array(rows.length * embedder.dim);
           rows.forEach((r, i) => out.set(r, i * embedder.dim));
           return fromData(rows.length, embedder.dim, out);
@@ -245,20 +244,23 @@ export const makeEmbeddingService = Effect.fn("makeEmbeddingService")(
           }
         }
         const served = yield* load(model);
-        const counts = served.embedder.countTokens(valid);
+        // Tokenized once: counted, checked, then embedded as they are.
+        const tokenized = served.embedder.tokenize(valid);
         let tokens = 0;
-        for (let i = 0; i < counts.length; i++) {
-          tokens += counts[i];
-          if (
-            counts[i] > config.maxInputTokens && config.overLength === "reject"
-          ) {
-            return yield* new InputTooLong({
-              index: i,
-              length: counts[i],
-              max: config.maxInputTokens,
-              unit: "tokens",
-            });
+        for (let i = 0; i < tokenized.length; i++) {
+          const n = tokenized[i].ids.length;
+          if (n > config.maxInputTokens) {
+            if (config.overLength === "reject") {
+              return yield* new InputTooLong({
+                index: i,
+                length: n,
+                max: config.maxInputTokens,
+                unit: "tokens",
+              });
+            }
+            tokenized[i] = truncateTokens(tokenized[i], config.maxInputTokens);
           }
+          tokens += tokenized[i].ids.length;
         }
         const dims = options?.dimensions;
         if (dims !== undefined && dims !== served.embedder.dim) {
@@ -272,20 +274,20 @@ export const makeEmbeddingService = Effect.fn("makeEmbeddingService")(
           }
         }
         let vectors = yield* Effect.tryPromise({
-          try: () => served.submit(valid),
+          try: () => served.submit(tokenized),
           // The batch ran the embedder's Effect; its typed failure comes back.
           catch: (e) => e as EmbedError,
         });
         if (dims !== undefined && dims < vectors.dim) {
-          const steps = spec.postprocess?.steps ?? [];
-          vectors = truncateDims(
-            vectors,
-            dims,
-            steps[steps.length - 1]?._tag === "l2",
-          );
+          vectors = served.embedder.reduceDimensions(vectors, dims);
         }
         metrics.tokens.inc({ pipeline: model }, tokens);
-        return { vectors, tokens, hash: info.hash };
+        return {
+          vectors,
+          tokens,
+          hash: info.hash,
+          precision: info.precision,
+        };
       }).pipe(
         Effect.timeoutOrElse({
           duration: config.timeoutMs,
@@ -321,7 +323,7 @@ export const makeEmbeddingService = Effect.fn("makeEmbeddingService")(
         return Effect.try({
           try: () => {
             const bytes = Deno.readFileSync(
-              artifactPath(paths.artifacts, hash),
+              findArtifact(artifactDirs(paths), hash),
             );
             artifacts.set(hash, bytes);
             return bytes;

@@ -32,3 +32,27 @@ export const base64ToFloats = (s: string): Float32Array => {
   for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
   return out;
 };
+
+/**
+ * A vector in base64 at its pipeline's precision: float32 as OpenAI does,
+ * or one byte per value for int8/uint8 (quantized) pipelines.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(vectorToBase64(Float32Array.of(-128, 127), "int8"), "gH8=");
+ * ```
+ */
+export const vectorToBase64 = (
+  v: Float32Array,
+  precision: "float32" | "int8" | "uint8",
+): string => {
+  if (precision === "float32") return floatsToBase64(v);
+  const bytes = precision === "int8" ? new Int8Array(v) : new Uint8Array(v);
+  let binary = "";
+  const raw = new Uint8Array(bytes.buffer);
+  for (let i = 0; i < raw.length; i += 0x8000) {
+    binary += String.fromCharCode(...raw.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+};

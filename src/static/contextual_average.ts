@@ -1,9 +1,15 @@
 import { Effect } from "effect";
-import type { TokenTable } from "../artifact/fitted_statistics.ts";
 import type { ForwardFailed } from "../forward/errors.ts";
-import type { TransformerStage } from "../pipeline/transformer_stage.ts";
+import type { TransformerStage } from "../forward/transformer_stage.ts";
 import type { Tokenized } from "../tokenize/tokenized.ts";
 import type { StaticEncoder } from "./static_encoder.ts";
+
+/** A static table keyed by token id: `vectors` is [ids.length, dim], row i for ids[i]. */
+export interface TokenTable {
+  readonly ids: Uint32Array;
+  readonly dim: number;
+  readonly vectors: Float32Array;
+}
 
 /**
  * "Avg." vectors (BERT2Static, METHODS §5): every token's contextual vector

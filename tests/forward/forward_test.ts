@@ -9,7 +9,7 @@ import {
   makeForward,
 } from "../../src/forward/service.ts";
 import { fixtureWeights } from "../../src/onnx/fixture/build.ts";
-import { referenceForward } from "../../src/onnx/fixture/reference/mod.ts";
+import { referenceForward } from "../reference/mod.ts";
 import {
   batchFor,
   CASES,

@@ -3,7 +3,7 @@ import { Effect, Exit } from "effect";
 import { nativeBackend } from "../../src/forward/native_backend.ts";
 import { buildFeeds } from "../../src/forward/feeds.ts";
 import { fixtureWeights } from "../../src/onnx/fixture/build.ts";
-import { referenceForward } from "../../src/onnx/fixture/reference/mod.ts";
+import { referenceForward } from "../reference/mod.ts";
 import { GraphBuilder } from "../../src/onnx/fixture/graph_builder.ts";
 import { rewriteModelFile } from "../../src/onnx/rewrite/rewrite_file.ts";
 import { DataType, decodeModel, encodeModel } from "../../src/onnx/proto.ts";

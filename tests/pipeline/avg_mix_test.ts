@@ -11,7 +11,7 @@ import {
   TINY_CONFIGS,
 } from "../../src/onnx/fixture/config.ts";
 import { buildModelFolder } from "../../src/onnx/fixture/model_folder.ts";
-import { referenceForward } from "../../src/onnx/fixture/reference/mod.ts";
+import { referenceForward } from "../reference/mod.ts";
 import { loadPipeline } from "../../src/pipeline/load.ts";
 import type { PipelineSpec } from "../../src/pipeline/spec.ts";
 import { servicesLayer } from "../../src/services.ts";

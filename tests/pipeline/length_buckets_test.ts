@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { lengthBuckets } from "../../src/pipeline/length_buckets.ts";
+import { lengthBuckets } from "../../src/forward/length_buckets.ts";
 
 // Every way to cut the sorted order into runs, by brute force: the least
 // total of rows × longest + perBatch within the limits.

@@ -7,9 +7,9 @@ import {
   TINY_CONFIGS,
 } from "../../src/onnx/fixture/config.ts";
 import { buildModelFolder } from "../../src/onnx/fixture/model_folder.ts";
-import { referenceForward } from "../../src/onnx/fixture/reference/mod.ts";
+import { referenceForward } from "../reference/mod.ts";
 import { loadPipeline } from "../../src/pipeline/load.ts";
-import { writeSafetensors } from "../../src/pipeline/safetensors.ts";
+import { writeSafetensors } from "../../src/static/safetensors.ts";
 import type { PipelineSpec } from "../../src/pipeline/spec.ts";
 import { servicesLayer } from "../../src/services.ts";
 import { loadPretrainedTokenizer } from "../../src/tokenize/pretrained_tokenizer.ts";

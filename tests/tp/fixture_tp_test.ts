@@ -5,7 +5,7 @@ import {
   gpt2Forward,
   llamaForward,
   type RowOverwrite,
-} from "../../src/onnx/fixture/reference/mod.ts";
+} from "../reference/mod.ts";
 import type {
   Gpt2Weights,
   LlamaWeights,

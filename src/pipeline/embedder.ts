@@ -1,0 +1,90 @@
+import type { Effect } from "effect";
+import type { ArtifactSection } from "../artifact/artifact_section.ts";
+import type { TokenStats } from "../aggregate/token_stats.ts";
+import type { Embeddings } from "../embeddings.ts";
+import type { BadConfig, EmptyInput } from "../errors.ts";
+import type { ForwardFailed } from "../forward/errors.ts";
+import type { OutputPrecision } from "../stages/stage_module.ts";
+import type { LoadError } from "../stages/resources.ts";
+import type { Tokenized } from "../tokenize/tokenized.ts";
+import type { LoadedTransformer } from "../forward/load_transformer_stage.ts";
+import type { Plan } from "./plan.ts";
+import type { PipelineSpec } from "./spec.ts";
+
+/** Embedding fails on empty input, or when a transformer run fails. */
+export type EmbedError = EmptyInput | ForwardFailed | BadConfig;
+
+/** Per-call options of an embedder. */
+export interface EmbedOptions {
+  /** Cut longer sentences to their first `maxTokens` tokens. */
+  readonly maxTokens?: number;
+  /**
+   * Return the first `dimensions` components (renormalised when the
+   * pipeline's vectors are unit length).
+   */
+  readonly dimensions?: number;
+}
+
+/** A pipeline ready to embed: every statistic fitted, every resource loaded. */
+export interface Embedder {
+  readonly spec: PipelineSpec;
+  readonly plan: Plan;
+  readonly hash: string;
+  readonly dim: number;
+  /** The number type of the output values (int8/uint8 after quantization). */
+  readonly precision: OutputPrecision;
+  /** Whether every output row is unit length (the last step is `l2`). */
+  readonly unitLength: boolean;
+  /** Embeds a validated batch; fails only on empty input or a failed run. */
+  embed(
+    texts: ReadonlyArray<string>,
+    options?: EmbedOptions,
+  ): Effect.Effect<Embeddings, EmbedError>;
+  /** Sentences as this pipeline feeds them (prompt, tokenizer, truncation). */
+  tokenize(
+    texts: ReadonlyArray<string>,
+    options?: EmbedOptions,
+  ): Tokenized[];
+  /** Embeds sentences already tokenized by {@link Embedder.tokenize}. */
+  embedTokens(
+    tokens: ReadonlyArray<Tokenized>,
+    options?: EmbedOptions,
+  ): Effect.Effect<Embeddings, EmbedError>;
+  /**
+   * The first `k` components of output rows (the `truncate` step),
+   * renormalised when the pipeline's vectors are unit length.
+   */
+  reduceDimensions(x: Embeddings, k: number): Embeddings;
+  /** Tokens per sentence as this pipeline's tokenizer counts them (no prompt). */
+  countTokens(texts: ReadonlyArray<string>): Int32Array;
+  /** A transformer pipeline's model, as it is handed to clients. */
+  readonly transformer?: LoadedTransformer;
+}
+
+/** What a pipeline fitted on its corpus, as an artifact stores it. */
+export interface FittedStatistics {
+  readonly stats?: TokenStats;
+  /** Each stage's section, by its position in the list. */
+  readonly sections: ReadonlyMap<number, ArtifactSection>;
+}
+
+/**
+ * A pipeline with its resources loaded and corpus statistics fitted. For a
+ * transductive pipeline, `fit` takes the sentences whose statistics it may
+ * use (in evaluation a task's sentences; in `embed` the input itself).
+ */
+export interface LoadedPipeline {
+  readonly spec: PipelineSpec;
+  readonly plan: Plan;
+  readonly hash: string;
+  fit(
+    input: ReadonlyArray<string>,
+  ): Effect.Effect<Embedder, EmbedError | LoadError>;
+  /**
+   * What was fitted on the corpus at load (not read from an artifact), for
+   * `deno task fit` to ship; undefined when nothing was.
+   */
+  corpusStatistics():
+    | { readonly corpus: string; readonly fitted: FittedStatistics }
+    | undefined;
+}

@@ -1,0 +1,79 @@
+import { Context, Effect } from "effect";
+import { readStatisticsArtifact } from "../artifact/artifact_store.ts";
+import { loadGeneralCorpus } from "../corpus/general_corpus.ts";
+import { BadConfig } from "../errors.ts";
+import { exportLlama2c } from "../llama2c/export_onnx.ts";
+import { artifactDirs, modelFolder, Paths } from "../paths.ts";
+import type { Services } from "../services.ts";
+import { STAGES } from "../stages/registry.ts";
+import type { PipelineResources } from "../stages/resources.ts";
+import { readStModules } from "../stages/st_module_files.ts";
+import type {
+  StaticVectorsModule,
+  TokenizerModule,
+} from "../stages/token_modules.ts";
+import { loadTransformerStage } from "../forward/load_transformer_stage.ts";
+
+// Several pipelines loaded in one process (an eval grid, the server) share
+// the corpus text instead of re-reading it.
+const corpusCache = new Map<string, string[]>();
+
+const moduleFor = <M>(tag: string, phase: string): M | undefined => {
+  const m = (STAGES as Record<string, { phase: string }>)[tag];
+  return m?.phase === phase ? m as M : undefined;
+};
+
+const notA = (tag: string, what: string) =>
+  new BadConfig({ subject: `stage "${tag}"`, reason: `is not ${what}` });
+
+/**
+ * The resources of a pipeline on the server: files through `Paths`, models
+ * through the `Forward` service, the corpus from the data folder and
+ * artifacts from the artifacts folder.
+ */
+export const serverResources: Effect.Effect<
+  PipelineResources,
+  never,
+  Services
+> = Effect.gen(function* () {
+  const context = yield* Effect.context<Services>();
+  const paths = Context.get(context, Paths);
+  const run = <A, E>(e: Effect.Effect<A, E, Services>) =>
+    Effect.provideContext(e, context);
+  return {
+    tokenizer: (d) => {
+      const m = moduleFor<TokenizerModule>(d._tag, "tokenizer");
+      return m ? run(m.load(d)) : Effect.fail(notA(d._tag, "a tokenizer"));
+    },
+    staticVectors: (d) => {
+      const m = moduleFor<StaticVectorsModule>(d._tag, "vectors");
+      return m?.kind === "static"
+        ? run(m.load(d))
+        : Effect.fail(notA(d._tag, "a static encoder"));
+    },
+    transformer: (d, tokenizer, options) =>
+      run(loadTransformerStage(d, tokenizer, options)),
+    exportedFolder: (d) =>
+      d._tag !== "llama2cTokenizer" ? Effect.succeed(undefined) : run(
+        Effect.map(
+          exportLlama2c(paths, d.model!, {
+            checkpoint: `${d.model}.bin`,
+            tokenizer: d.tokenizer!,
+          }),
+          (exported) => exported.dir,
+        ),
+      ),
+    stModules: (model) =>
+      readStModules(model, modelFolder(paths, model, "modules.json")),
+    corpus: (limit) =>
+      Effect.gen(function* () {
+        const key = `${paths.data}|${limit}`;
+        const sentences = corpusCache.get(key) ??
+          (yield* loadGeneralCorpus(paths.data, limit));
+        corpusCache.set(key, sentences);
+        return { label: `wikipedia+wikitext:${sentences.length}`, sentences };
+      }),
+    artifact: (hash, fittedFor) =>
+      readStatisticsArtifact(artifactDirs(paths), hash, fittedFor),
+  } satisfies PipelineResources;
+});

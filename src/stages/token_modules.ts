@@ -1,0 +1,89 @@
+import type { Effect } from "effect";
+import type { ContextualPooling } from "../aggregate/contextual_pool.ts";
+import type { TokenFilter } from "../aggregate/token_filter.ts";
+import type { TokenStats } from "../aggregate/token_stats.ts";
+import type { TokenWeight } from "../aggregate/weighting.ts";
+import type { ArtifactSection } from "../artifact/artifact_section.ts";
+import type { Services } from "../services.ts";
+import type { StaticEncoder } from "../static/static_encoder.ts";
+import type { Tokenized, Tokenizer } from "../tokenize/tokenized.ts";
+import type { FitSource } from "./fit_source.ts";
+import type { LoadError, PipelineResources } from "./resources.ts";
+import type { Declaration, StageModule } from "./stage_module.ts";
+
+/** Statistics by source, once fitted. */
+export type StatsBySource = (source: FitSource) => TokenStats;
+
+/** A prompt: wraps the sentence before tokenization. */
+export interface PromptModule<D extends Declaration = Declaration>
+  extends StageModule<D> {
+  readonly phase: "prompt";
+}
+
+/** Turns text into tokens; loaded from files on the server. */
+export interface TokenizerModule<D extends Declaration = Declaration>
+  extends StageModule<D> {
+  readonly phase: "tokenizer";
+  load(d: D): Effect.Effect<Tokenizer, LoadError, Services>;
+}
+
+/** A table of token vectors (static encoders). */
+export interface StaticVectorsModule<D extends Declaration = Declaration>
+  extends StageModule<D> {
+  readonly phase: "vectors";
+  readonly kind: "static";
+  /** Whether token ids must come from the model's own tokenizer. */
+  readonly needsModelTokenizer: boolean;
+  load(d: D): Effect.Effect<StaticEncoder, LoadError, Services>;
+  /**
+   * For a table averaged over the corpus ("Avg."): fits it (or reads its
+   * shipped section) and returns the encoder with the section to ship.
+   */
+  fitTable?(
+    d: D,
+    input: {
+      readonly corpus: ReadonlyArray<string>;
+      readonly tokenizer: Tokenizer;
+      readonly shipped: ArtifactSection | undefined;
+      readonly resources: PipelineResources;
+    },
+  ): Effect.Effect<
+    { readonly encoder: StaticEncoder; readonly section: ArtifactSection },
+    LoadError
+  >;
+}
+
+/** A transformer run on the sentence: contextual token vectors. */
+export interface TransformerVectorsModule<D extends Declaration = Declaration>
+  extends StageModule<D> {
+  readonly phase: "vectors";
+  readonly kind: "transformer";
+}
+
+export type VectorsModule<D extends Declaration = Declaration> =
+  | StaticVectorsModule<D>
+  | TransformerVectorsModule<D>;
+
+/** A token weight fitted from statistics (idf, SIF). */
+export interface WeightingModule<D extends Declaration = Declaration>
+  extends StageModule<D> {
+  readonly phase: "weighting";
+  weight(d: D, stats: StatsBySource): TokenWeight;
+}
+
+/** Which tokens take part in pooling. */
+export interface FilterModule<D extends Declaration = Declaration>
+  extends StageModule<D> {
+  readonly phase: "filter";
+  keep(d: D, stats: StatsBySource): TokenFilter;
+}
+
+/** How token vectors become one sentence vector. */
+export interface PoolModule<D extends Declaration = Declaration>
+  extends StageModule<D> {
+  readonly phase: "pool";
+  mode(d: D): ContextualPooling;
+}
+
+/** The tokens of one sentence as the pipeline feeds them. */
+export type SentenceTokenizer = (text: string) => Tokenized;

@@ -1,0 +1,79 @@
+import { Schema } from "effect";
+import { lastLayer, LayerSelection } from "../aggregate/layer_selection.ts";
+import type { TransformerVectorsModule } from "./token_modules.ts";
+
+const PositiveInt = Schema.Int.check(Schema.isGreaterThan(0));
+const NonNegativeInt = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0));
+
+/**
+ * Token Prepending (METHODS §4) on a decoder: a `<PST>` token before the
+ * prompt's opening quote, overwritten at the input of every layer in
+ * [start, exit) by that input's last-token row — inside the ONNX graph. An
+ * empty range is exactly the plain prompt.
+ */
+export const TokenPrepending = Schema.Struct({
+  start: NonNegativeInt,
+  exit: NonNegativeInt,
+  /** The placeholder's token id (default 0: any fixed vector will do). */
+  placeholderId: Schema.optionalKey(NonNegativeInt),
+});
+export type TokenPrepending = typeof TokenPrepending.Type;
+
+/**
+ * A transformer run on the sentence, every hidden state exposed by graph
+ * rewriting: `model` is a folder under the models folder with
+ * `onnx/model.onnx` (or `file`), its tokenizer beside it; `layers` picks
+ * the states pooled (early exit included).
+ */
+export const TransformerStage = Schema.TaggedStruct("transformer", {
+  model: Schema.String,
+  file: Schema.optionalKey(Schema.String),
+  layers: LayerSelection,
+  /** Longest input in tokens; longer ones are truncated (default 512). */
+  maxTokens: Schema.optionalKey(PositiveInt),
+  tokenPrepending: Schema.optionalKey(TokenPrepending),
+});
+export type TransformerStage = typeof TransformerStage.Type;
+
+/** Runs `model` and reads the hidden states `options.layers` (default: the last). */
+export const transformer = (
+  model: string,
+  options: {
+    layers?: LayerSelection;
+    file?: string;
+    maxTokens?: number;
+    tokenPrepending?: TokenPrepending;
+  } = {},
+): TransformerStage => ({
+  _tag: "transformer",
+  model,
+  layers: options.layers ?? lastLayer(),
+  ...(options.file ? { file: options.file } : {}),
+  ...(options.maxTokens ? { maxTokens: options.maxTokens } : {}),
+  ...(options.tokenPrepending
+    ? { tokenPrepending: options.tokenPrepending }
+    : {}),
+});
+
+/**
+ * The Token Prepending range a declaration really runs: an empty range
+ * overwrites nothing and has no placeholder either.
+ */
+export const activeTokenPrepending = (
+  d: TransformerStage,
+): TokenPrepending | undefined =>
+  d.tokenPrepending && d.tokenPrepending.start < d.tokenPrepending.exit
+    ? d.tokenPrepending
+    : undefined;
+
+export const transformerModule: TransformerVectorsModule<TransformerStage> = {
+  tag: "transformer",
+  phase: "vectors",
+  kind: "transformer",
+  schema: TransformerStage,
+  sources: () => [],
+  needs: (d) => [
+    `model weights ${d.model}/${d.file ?? "onnx/model.onnx"}`,
+  ],
+  notPortable: () => undefined,
+};

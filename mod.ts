@@ -108,7 +108,7 @@ export {
   loadWordVectors,
   parseWordVectors,
 } from "./src/static/word_vectors.ts";
-export type { StaticEncoder } from "./src/static/static_encoder.ts";
+export type { StaticEncoder } from "./src/aggregate/static_encoder.ts";
 export * from "./src/forward/mod.ts";
 export * from "./src/onnx/mod.ts";
 

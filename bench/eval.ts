@@ -1,5 +1,5 @@
 import { Effect, Layer } from "effect";
-import { DEFAULT_PIPELINE, PIPELINES } from "../pipelines/mod.ts";
+import { DEFAULT_PIPELINE } from "../pipelines/mod.ts";
 import { parseFlags } from "../src/cli/args.ts";
 import { runMain } from "../src/cli/run_main.ts";
 import { BadConfig } from "../src/errors.ts";
@@ -9,7 +9,7 @@ import { gridVariants } from "../src/eval/grid.ts";
 import { ortGemm } from "../src/eval/ort_gemm.ts";
 import type { StsVariant } from "../src/eval/sts_eval.ts";
 import { loadPipeline } from "../src/pipeline/load.ts";
-import { findPipeline } from "../src/pipeline/registry.ts";
+import { pipelineFlag, withArtifactsBeside } from "../src/cli/pipeline_flag.ts";
 import { Paths } from "../src/paths.ts";
 import { ServicesFromEnv } from "../src/services.ts";
 import {
@@ -25,10 +25,12 @@ import { reportHtml } from "./report_html.ts";
 import { runSuites, stepsPerPipeline } from "./run_suites.ts";
 
 const USAGE =
-  `Usage: deno task eval [--pipeline NAME] [--suite sts|clustering|classification|all]
+  `Usage: deno task eval [--pipeline NAME|FILE] [--suite sts|clustering|classification|all]
                       [--variant raw|senteval] [--grid] [--extras] [--json] [--out DIR]
 
 Evaluates a pipeline on the data in SENTEMB_DATA (default ../shared/data).
+--pipeline  a name from \`deno task pipelines\` or your own pipeline file
+            (.json, or .ts with a default export; FILE#NAME picks one)
 --suite     sts: the 8 STS tasks (Spearman x100 of cosine vs gold; default)
             clustering: 6 short-text sets, k-means++ ACC and NMI
             classification: 12 tasks, logistic regression accuracy
@@ -101,10 +103,8 @@ const program = Effect.gen(function* () {
       reason: `"${variant}" is not raw or senteval`,
     });
   }
-  const base = yield* findPipeline(
-    PIPELINES,
-    flags.pipeline ?? DEFAULT_PIPELINE,
-  );
+  const sourced = yield* pipelineFlag(flags.pipeline ?? DEFAULT_PIPELINE);
+  const base = sourced.spec;
   const paths = yield* Paths;
   const settings = {
     dataDir: paths.data,
@@ -124,9 +124,14 @@ const program = Effect.gen(function* () {
   const started = performance.now();
   const results = [];
   for (const v of variants) {
-    const pipeline = yield* loadPipeline(v.spec);
     results.push(
-      yield* runSuites(pipeline, v.spec.name, v.axes, settings, counter),
+      yield* withArtifactsBeside([sourced])(
+        Effect.flatMap(
+          loadPipeline(v.spec),
+          (pipeline) =>
+            runSuites(pipeline, v.spec.name, v.axes, settings, counter),
+        ),
+      ),
     );
   }
   settings.progress.done();

@@ -1,13 +1,44 @@
+import type { Effect } from "effect";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { EmbeddingService } from "../src/serve/embedding_service.ts";
 import type { OpenAiErrorBody } from "../src/serve/openai_schema.ts";
+import type {
+  BodyTooLarge,
+  InvalidRequest,
+} from "../src/serve/serve_errors.ts";
+
+type Service = EmbeddingService["Service"];
+type FailureOf<
+  F extends (...args: never[]) => Effect.Effect<unknown, unknown>,
+> = Effect.Error<ReturnType<F>>;
+
+/** Every typed failure a route can answer with. */
+export type RouteFailure =
+  | FailureOf<Service["embed"]>
+  | FailureOf<Service["clientModel"]>
+  | FailureOf<Service["clientFile"]>
+  | FailureOf<Service["ortAsset"]>
+  | FailureOf<Service["artifact"]>
+  | BodyTooLarge
+  | InvalidRequest;
 
 interface Tagged {
   readonly _tag?: string;
   readonly message?: string;
 }
 
-/** HTTP status, OpenAI error `type` and `code` for each typed failure. */
-const STATUS: Record<string, [ContentfulStatusCode, string, string]> = {
+/**
+ * HTTP status, OpenAI error `type` and `code` for each typed failure. Keyed
+ * by every tag of {@link RouteFailure}: a new failure without a row here is
+ * a compile error, not a silent 500.
+ */
+const STATUS: {
+  readonly [K in RouteFailure["_tag"]]: readonly [
+    ContentfulStatusCode,
+    string,
+    string,
+  ];
+} = {
   InvalidRequest: [400, "invalid_request_error", "invalid_request"],
   EmptyInput: [400, "invalid_request_error", "empty_input"],
   TooManyInputs: [400, "invalid_request_error", "too_many_inputs"],
@@ -27,6 +58,9 @@ const STATUS: Record<string, [ContentfulStatusCode, string, string]> = {
   OnnxParseError: [503, "server_error", "model_unavailable"],
   CacheNotWritable: [503, "server_error", "model_unavailable"],
   LayersNotFound: [503, "server_error", "model_unavailable"],
+  TokenPrependingUnsupported: [503, "server_error", "model_unavailable"],
+  Llama2cFormatError: [503, "server_error", "model_unavailable"],
+  PlaceholderUnplaceable: [500, "server_error", "bad_pipeline_config"],
 };
 
 /** Maps a failure to its status and OpenAI-shaped body; unknown ones are 500s. */
@@ -35,7 +69,14 @@ export const errorResponse = (
   param: string | null = null,
 ): { status: ContentfulStatusCode; body: OpenAiErrorBody } => {
   const e = (error ?? {}) as Tagged & { param?: string };
-  const known = e._tag ? STATUS[e._tag] : undefined;
+  const known = e._tag
+    ? (STATUS as Record<
+      string,
+      readonly [ContentfulStatusCode, string, string]
+    >)[
+      e._tag
+    ]
+    : undefined;
   const [status, type, code] = known ??
     [500, "server_error", "internal_error"];
   return {

@@ -1,4 +1,4 @@
-import { Data } from "effect";
+import { Schema } from "effect";
 
 /**
  * The typed failures of sentemb. Each names the value at fault and what was
@@ -48,10 +48,11 @@ export const closestNames = (
     .map(({ k }) => k);
 
 /** A pipeline name that no registry entry carries. */
-export class UnknownPipeline extends Data.TaggedError("UnknownPipeline")<{
-  readonly name: string;
-  readonly known: ReadonlyArray<string>;
-}> {
+export class UnknownPipeline
+  extends Schema.TaggedError<UnknownPipeline>()("UnknownPipeline", {
+    name: Schema.String,
+    known: Schema.Array(Schema.String),
+  }) {
   override get message(): string {
     const close = closestNames(this.name, this.known);
     return `Unknown pipeline "${this.name}"; ` +
@@ -61,40 +62,41 @@ export class UnknownPipeline extends Data.TaggedError("UnknownPipeline")<{
 }
 
 /** A model folder or file that a pipeline needs is not on disk. */
-export class MissingModelFiles extends Data.TaggedError("MissingModelFiles")<{
-  readonly model: string;
-  readonly path: string;
-  readonly hint: string;
-}> {
+export class MissingModelFiles
+  extends Schema.TaggedError<MissingModelFiles>()("MissingModelFiles", {
+    model: Schema.String,
+    path: Schema.String,
+    hint: Schema.String,
+  }) {
   override get message(): string {
     return `Model "${this.model}" is missing: ${this.path} does not exist. ${this.hint}`;
   }
 }
 
 /** An embedding request with nothing to embed, or an empty sentence in it. */
-export class EmptyInput extends Data.TaggedError("EmptyInput")<{
-  readonly reason: string;
-}> {
+export class EmptyInput extends Schema.TaggedError<EmptyInput>()("EmptyInput", {
+  reason: Schema.String,
+}) {
   override get message(): string {
     return `Empty input: ${this.reason}`;
   }
 }
 
 /** A pipeline spec (or other configuration) that does not decode or is inconsistent. */
-export class BadConfig extends Data.TaggedError("BadConfig")<{
-  readonly subject: string;
-  readonly reason: string;
-}> {
+export class BadConfig extends Schema.TaggedError<BadConfig>()("BadConfig", {
+  subject: Schema.String,
+  reason: Schema.String,
+}) {
   override get message(): string {
     return `Invalid configuration for ${this.subject}: ${this.reason}`;
   }
 }
 
 /** A data file (evaluation set, corpus) that is missing or malformed. */
-export class DataError extends Data.TaggedError("DataError")<{
-  readonly path: string;
-  readonly reason: string;
-}> {
+export class DataError extends Schema.TaggedError<DataError>()("DataError", {
+  path: Schema.String,
+  reason: Schema.String,
+}) {
   override get message(): string {
     return `Data file ${this.path}: ${this.reason}`;
   }

@@ -2,7 +2,7 @@ import { env as hfEnv, pipeline } from "@huggingface/transformers";
 import { Effect, Layer, ManagedRuntime } from "effect";
 import * as ortModule from "onnxruntime-node";
 import { PIPELINES } from "../../pipelines/mod.ts";
-import { padBatch } from "../../src/forward/batch.ts";
+import { padBatch } from "../../src/tokenize/pad_batch.ts";
 import { nativeSessionOptions } from "../../src/forward/native_backend.ts";
 import { forwardLayer } from "../../src/forward/service.ts";
 import { rewriteModelFile } from "../../src/onnx/rewrite/rewrite_file.ts";

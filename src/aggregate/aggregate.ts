@@ -3,7 +3,7 @@ import { type Pooling, poolSentence } from "./pool.ts";
 import type { TokenFilter } from "./token_filter.ts";
 import { memoTokenFns } from "./token_memo.ts";
 import type { TokenWeight } from "./weighting.ts";
-import type { StaticEncoder } from "../static/static_encoder.ts";
+import type { StaticEncoder } from "./static_encoder.ts";
 import type { Tokenized } from "../tokenize/tokenized.ts";
 
 export interface Aggregator {

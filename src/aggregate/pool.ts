@@ -1,4 +1,4 @@
-import type { RowSource, StaticEncoder } from "../static/static_encoder.ts";
+import type { RowSource, StaticEncoder } from "./static_encoder.ts";
 import type { Tokenized } from "../tokenize/tokenized.ts";
 import type { TokenFilter } from "./token_filter.ts";
 import { weightedMean } from "./weighted_mean.ts";

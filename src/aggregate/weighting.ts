@@ -1,4 +1,4 @@
-import type { TokenStats } from "./token_stats.ts";
+import type { TokenStats } from "../tokenize/token_stats.ts";
 
 /** A token's weight in a weighted mean; pure once its statistics are fitted. */
 export type TokenWeight = (token: string) => number;

@@ -1,9 +1,13 @@
-import type { TokenStats } from "../aggregate/token_stats.ts";
-import type { FittedStatistics } from "../pipeline/embedder.ts";
+import type { TokenStats } from "../tokenize/token_stats.ts";
 import type { ArtifactSection, SectionArray } from "./artifact_section.ts";
 import { decodeContainer, encodeContainer } from "./container.ts";
 
-export type { FittedStatistics };
+/** What a pipeline fitted on its corpus, as an artifact stores it. */
+export interface FittedStatistics {
+  readonly stats?: TokenStats;
+  /** Each stage's section, by its position in the list. */
+  readonly sections: ReadonlyMap<number, ArtifactSection>;
+}
 
 /** What an artifact says about itself. */
 export interface ArtifactMeta {

@@ -1,6 +1,6 @@
 import { Effect, Layer } from "effect";
 import { createHash } from "node:crypto";
-import type { PaddedBatch } from "../forward/batch.ts";
+import type { PaddedBatch } from "../tokenize/pad_batch.ts";
 import { type HiddenStates, layerView } from "../forward/hidden_states.ts";
 import { Forward, type ForwardModel } from "../forward/service.ts";
 import { cacheDir } from "../onnx/cache_dir.ts";

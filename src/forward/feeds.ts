@@ -1,7 +1,7 @@
 import type { InputSpec } from "../onnx/rewrite/rewrite_file.ts";
 import { TP_MASK_INPUT } from "../onnx/tp/graph.ts";
 import type { FeedTensor } from "./backend.ts";
-import { type PaddedBatch, positionIds } from "./batch.ts";
+import { type PaddedBatch, positionIds } from "../tokenize/pad_batch.ts";
 
 const int64 = (values: ArrayLike<number>, dims: number[]): FeedTensor => {
   const data = new BigInt64Array(values.length);

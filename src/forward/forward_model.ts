@@ -1,7 +1,7 @@
 import { Effect } from "effect";
 import type { RewrittenModel } from "../onnx/rewrite/rewrite_file.ts";
 import type { BackendSession, FetchedTensor } from "./backend.ts";
-import type { PaddedBatch } from "./batch.ts";
+import type { PaddedBatch } from "../tokenize/pad_batch.ts";
 import type { ForwardFailed } from "./errors.ts";
 import { buildFeeds } from "./feeds.ts";
 import type { HiddenStates } from "./hidden_states.ts";

@@ -4,7 +4,11 @@
  * @module
  */
 export type { BackendName, BackendOptions } from "./backend.ts";
-export { padBatch, type PaddedBatch, positionIds } from "./batch.ts";
+export {
+  padBatch,
+  type PaddedBatch,
+  positionIds,
+} from "../tokenize/pad_batch.ts";
 export { ForwardFailed } from "./errors.ts";
 export { type HiddenStates, layerView } from "./hidden_states.ts";
 export {

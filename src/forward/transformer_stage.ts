@@ -8,7 +8,7 @@ import type { TokenFilter } from "../aggregate/token_filter.ts";
 import type { TokenWeight } from "../aggregate/weighting.ts";
 import { type Embeddings, zeros } from "../embeddings.ts";
 import { BadConfig } from "../errors.ts";
-import { padBatch, type PaddedBatch } from "./batch.ts";
+import { padBatch, type PaddedBatch } from "../tokenize/pad_batch.ts";
 import type { ForwardFailed } from "./errors.ts";
 import type { ForwardModel } from "./forward_model.ts";
 import type { HiddenStates } from "./hidden_states.ts";

@@ -1,6 +1,6 @@
 import { Effect } from "effect";
 import type { BackendName } from "../forward/backend.ts";
-import { padBatch } from "../forward/batch.ts";
+import { padBatch } from "../tokenize/pad_batch.ts";
 import { ForwardFailed } from "../forward/errors.ts";
 import { buildFeeds } from "../forward/feeds.ts";
 import { nativeBackend } from "../forward/native_backend.ts";

@@ -1,4 +1,4 @@
-import { Data, Effect } from "effect";
+import { Effect, Schema } from "effect";
 import { fileURLToPath } from "node:url";
 
 /**
@@ -41,10 +41,11 @@ export const writeAtomic = async (
  * to the cache: on a read-only host such as an edge runtime, the cache must
  * be filled where it is writable and shipped with the deployment.
  */
-export class CacheNotWritable extends Data.TaggedError("CacheNotWritable")<{
-  readonly path: string;
-  readonly reason: string;
-}> {
+export class CacheNotWritable
+  extends Schema.TaggedError<CacheNotWritable>()("CacheNotWritable", {
+    path: Schema.String,
+    reason: Schema.String,
+  }) {
   override get message(): string {
     return `cannot write ${this.path} (${this.reason}); on a read-only host, load the pipeline once where SENTEMB_CACHE is writable and ship that cache`;
   }

@@ -2,12 +2,11 @@ import { Effect } from "effect";
 import { aggregate, type Aggregator } from "../aggregate/aggregate.ts";
 import type { ContextualPooling } from "../aggregate/contextual_pool.ts";
 import type { TokenFilter } from "../aggregate/token_filter.ts";
-import { fitTokenStats, type TokenStats } from "../aggregate/token_stats.ts";
+import { fitTokenStats, type TokenStats } from "../tokenize/token_stats.ts";
 import { type TokenWeight, uniformWeight } from "../aggregate/weighting.ts";
 import type { ArtifactSection } from "../artifact/artifact_section.ts";
 import type { Embeddings } from "../embeddings.ts";
 import { ArtifactError } from "../artifact/artifact_error.ts";
-import { BadConfig } from "../errors.ts";
 import type { FitSource } from "../stages/fit_source.ts";
 import { filterModule } from "../stages/filter.ts";
 import { l2Module } from "../stages/l2.ts";
@@ -21,7 +20,7 @@ import type { OutputPrecision, StepBatch } from "../stages/stage_module.ts";
 import { resolveStaticVectors } from "../stages/static_vectors.ts";
 import type { WeightingModule } from "../stages/token_modules.ts";
 import { truncateModule } from "../stages/truncate.ts";
-import type { StaticEncoder } from "../static/static_encoder.ts";
+import type { StaticEncoder } from "../aggregate/static_encoder.ts";
 import type { Tokenized } from "../tokenize/tokenized.ts";
 import { truncateTokens } from "../tokenize/truncate.ts";
 import {
@@ -37,7 +36,7 @@ import type {
   LoadedPipeline,
 } from "./embedder.ts";
 import { pipelineHash, withoutArtifact } from "./hash.ts";
-import { compilePlan, type Plan } from "./plan.ts";
+import { compilePlan } from "./plan.ts";
 import { planTokenPrepending, sentenceTokenizer } from "./sentence_tokens.ts";
 import { DEFAULT_CORPUS_SENTENCES, type PipelineSpec } from "./spec.ts";
 import { validateInput } from "./validate_input.ts";
@@ -329,8 +328,3 @@ export const assemblePipeline = Effect.fn("assemblePipeline")(function* (
   };
   return loadedPipeline;
 });
-
-/** A plan's problems as a typed failure, for callers that only check. */
-export const checkPipeline = (
-  spec: PipelineSpec,
-): Effect.Effect<Plan, BadConfig> => compilePlan(spec);

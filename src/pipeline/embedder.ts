@@ -1,6 +1,5 @@
 import type { Effect } from "effect";
-import type { ArtifactSection } from "../artifact/artifact_section.ts";
-import type { TokenStats } from "../aggregate/token_stats.ts";
+import type { FittedStatistics } from "../artifact/fitted_statistics.ts";
 import type { Embeddings } from "../embeddings.ts";
 import type { BadConfig, EmptyInput } from "../errors.ts";
 import type { ForwardFailed } from "../forward/errors.ts";
@@ -59,13 +58,6 @@ export interface Embedder {
   countTokens(texts: ReadonlyArray<string>): Int32Array;
   /** A transformer pipeline's model, as it is handed to clients. */
   readonly transformer?: LoadedTransformer;
-}
-
-/** What a pipeline fitted on its corpus, as an artifact stores it. */
-export interface FittedStatistics {
-  readonly stats?: TokenStats;
-  /** Each stage's section, by its position in the list. */
-  readonly sections: ReadonlyMap<number, ArtifactSection>;
 }
 
 /**

@@ -1,6 +1,44 @@
 import { Effect, Schema } from "effect";
-import { BadConfig, UnknownPipeline } from "../errors.ts";
+import { BadConfig, closestNames, UnknownPipeline } from "../errors.ts";
+import { STAGES } from "../stages/registry.ts";
 import { PipelineSpec } from "./spec.ts";
+
+const subjectOf = (input: unknown) =>
+  typeof input === "object" && input !== null && "name" in input
+    ? `pipeline "${String((input as { name: unknown }).name)}"`
+    : "pipeline spec";
+
+// A stage that fails is reported against its own schema, not the union of
+// every stage: "stage 2 (randomVectors): dim must be > 0" rather than a
+// list of 23 alternatives.
+const stageProblem = (input: unknown): string | undefined => {
+  const stages = (input as { stages?: unknown }).stages;
+  if (!Array.isArray(stages)) return undefined;
+  for (const [i, s] of stages.entries()) {
+    const tag = (s as { _tag?: unknown })?._tag;
+    const module = typeof tag === "string"
+      ? (STAGES as Record<string, { schema: Schema.Codec<unknown, unknown> }>)[
+        tag
+      ]
+      : undefined;
+    if (!module) {
+      const close = typeof tag === "string"
+        ? closestNames(tag, Object.keys(STAGES))
+        : [];
+      return `stage ${i + 1} has ${
+        typeof tag === "string" ? `an unknown _tag "${tag}"` : "no _tag"
+      }` + (close.length > 0 ? `; did you mean ${close.join(", ")}?` : "") +
+        `; stages are ${Object.keys(STAGES).join(", ")}`;
+    }
+    const r = Effect.runSync(
+      Effect.result(Schema.decodeUnknownEffect(module.schema)(s)),
+    );
+    if (r._tag === "Failure") {
+      return `stage ${i + 1} ("${tag}"): ${r.failure.message}`;
+    }
+  }
+  return undefined;
+};
 
 /**
  * Decodes an untrusted pipeline declaration (a file, a request body) into a
@@ -12,11 +50,10 @@ export const decodePipelineSpec = (
   Schema.decodeUnknownEffect(PipelineSpec)(input).pipe(
     Effect.mapError((e) =>
       new BadConfig({
-        subject: typeof input === "object" && input !== null &&
-            "name" in input
-          ? `pipeline "${String((input as { name: unknown }).name)}"`
-          : "pipeline spec",
-        reason: e.message,
+        subject: subjectOf(input),
+        reason: (typeof input === "object" && input !== null
+          ? stageProblem(input)
+          : undefined) ?? e.message,
       })
     ),
   );

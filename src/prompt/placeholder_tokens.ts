@@ -1,5 +1,5 @@
 import { Effect, Exit } from "effect";
-import { placeholderBatch } from "../onnx/tp/prompt_batch.ts";
+import { placeholderBatch } from "./prompt_batch.ts";
 import { PST } from "./templates.ts";
 import type { PromptSpec } from "./prompt_spec.ts";
 import type { Tokenized, Tokenizer } from "../tokenize/tokenized.ts";

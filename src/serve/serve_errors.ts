@@ -1,4 +1,4 @@
-import { Data } from "effect";
+import { Schema } from "effect";
 
 /**
  * Failures particular to serving; the pipeline's own errors (unknown
@@ -6,90 +6,97 @@ import { Data } from "effect";
  */
 
 /** A request body that is not JSON of the documented shape. */
-export class InvalidRequest extends Data.TaggedError("InvalidRequest")<{
-  readonly reason: string;
-  readonly param?: string;
-}> {
+export class InvalidRequest
+  extends Schema.TaggedError<InvalidRequest>()("InvalidRequest", {
+    reason: Schema.String,
+    param: Schema.optionalKey(Schema.String),
+  }) {
   override get message(): string {
     return this.reason;
   }
 }
 
 /** More inputs in one request than the server accepts. */
-export class TooManyInputs extends Data.TaggedError("TooManyInputs")<{
-  readonly count: number;
-  readonly max: number;
-}> {
+export class TooManyInputs
+  extends Schema.TaggedError<TooManyInputs>()("TooManyInputs", {
+    count: Schema.Number,
+    max: Schema.Number,
+  }) {
   override get message(): string {
     return `${this.count} inputs in one request; at most ${this.max} are accepted`;
   }
 }
 
 /** An input longer than the per-input token limit, when truncation is off. */
-export class InputTooLong extends Data.TaggedError("InputTooLong")<{
-  readonly index: number;
-  readonly length: number;
-  readonly max: number;
-  readonly unit: "tokens" | "characters";
-}> {
+export class InputTooLong
+  extends Schema.TaggedError<InputTooLong>()("InputTooLong", {
+    index: Schema.Number,
+    length: Schema.Number,
+    max: Schema.Number,
+    unit: Schema.Literals(["tokens", "characters"]),
+  }) {
   override get message(): string {
     return `input ${this.index} has ${this.length} ${this.unit}; the limit is ${this.max}`;
   }
 }
 
 /** A request body over the byte cap. */
-export class BodyTooLarge extends Data.TaggedError("BodyTooLarge")<{
-  readonly max: number;
-}> {
+export class BodyTooLarge
+  extends Schema.TaggedError<BodyTooLarge>()("BodyTooLarge", {
+    max: Schema.Number,
+  }) {
   override get message(): string {
     return `request body exceeds ${this.max} bytes`;
   }
 }
 
 /** A pipeline that exists but cannot answer this request. */
-export class PipelineNotServable extends Data.TaggedError(
-  "PipelineNotServable",
-)<{
-  readonly name: string;
-  readonly reason: string;
-}> {
+export class PipelineNotServable
+  extends Schema.TaggedError<PipelineNotServable>()("PipelineNotServable", {
+    name: Schema.String,
+    reason: Schema.String,
+  }) {
   override get message(): string {
     return `pipeline "${this.name}" cannot serve this request: ${this.reason}`;
   }
 }
 
 /** The request did not complete within the server's time limit. */
-export class RequestTimeout extends Data.TaggedError("RequestTimeout")<{
-  readonly ms: number;
-}> {
+export class RequestTimeout
+  extends Schema.TaggedError<RequestTimeout>()("RequestTimeout", {
+    ms: Schema.Number,
+  }) {
   override get message(): string {
     return `request did not complete within ${this.ms} ms`;
   }
 }
 
 /** An artifact name that no served pipeline declares. */
-export class UnknownArtifact extends Data.TaggedError("UnknownArtifact")<{
-  readonly artifact: string;
-}> {
+export class UnknownArtifact
+  extends Schema.TaggedError<UnknownArtifact>()("UnknownArtifact", {
+    artifact: Schema.String,
+  }) {
   override get message(): string {
     return `no served pipeline declares artifact "${this.artifact}"`;
   }
 }
 
 /** A pipeline (or one of its files) a client cannot run itself. */
-export class NotPortable extends Data.TaggedError("NotPortable")<{
-  readonly model: string;
-  readonly reason: string;
-}> {
+export class NotPortable
+  extends Schema.TaggedError<NotPortable>()("NotPortable", {
+    model: Schema.String,
+    reason: Schema.String,
+  }) {
   override get message(): string {
     return `pipeline "${this.model}" does not run in the browser: ${this.reason}`;
   }
 }
 
 /** A static asset name the server does not serve. */
-export class UnknownAsset extends Data.TaggedError("UnknownAsset")<{
-  readonly name: string;
-}> {
+export class UnknownAsset
+  extends Schema.TaggedError<UnknownAsset>()("UnknownAsset", {
+    name: Schema.String,
+  }) {
   override get message(): string {
     return `no asset ${JSON.stringify(this.name)}`;
   }

@@ -1,6 +1,6 @@
 import { Schema } from "effect";
 import { tokenFilter } from "../aggregate/token_filter.ts";
-import { mostFrequent } from "../aggregate/token_stats.ts";
+import { mostFrequent } from "../tokenize/token_stats.ts";
 import { FitSource } from "./fit_source.ts";
 import type { FilterModule } from "./token_modules.ts";
 

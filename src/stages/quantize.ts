@@ -8,7 +8,7 @@ import { checkWidth, fittingSample } from "./step_sample.ts";
 /**
  * Output quantization as sentence-transformers' `quantize_embeddings`:
  * - `int8`: each dimension's range [min, max] calibrated on `fitOn` (default
- *   the corpus) cut into 256 steps, `trunc((x − min) / step) − 128`; values
+ *   the corpus) cut into 255 steps, `trunc((x − min) / step − 128)`; values
  *   outside the calibrated range are clamped to [−128, 127] (NumPy's cast
  *   would wrap them around);
  * - `binary`: the signs packed 8 to a byte, most significant bit first,
@@ -48,8 +48,9 @@ const int8 = (f: FittedQuantize, x: Embeddings): Embeddings => {
   for (let r = 0; r < x.rows; r++) {
     const o = r * d;
     for (let j = 0; j < d; j++) {
+      // As NumPy's astype(int8): truncated toward zero after the shift.
       const q = steps[j] > 0
-        ? Math.trunc((x.data[o + j] - starts[j]) / steps[j]) - 128
+        ? Math.trunc((x.data[o + j] - starts[j]) / steps[j] - 128) | 0
         : -128;
       out[o + j] = q < -128 ? -128 : q > 127 ? 127 : q;
     }

@@ -1,5 +1,5 @@
 import type { Effect } from "effect";
-import type { TokenStats } from "../aggregate/token_stats.ts";
+import type { TokenStats } from "../tokenize/token_stats.ts";
 import type { ArtifactSection } from "../artifact/artifact_section.ts";
 import type { ArtifactError } from "../artifact/artifact_error.ts";
 import type {
@@ -16,7 +16,7 @@ import type {
   PlaceholderUnplaceable,
   TokenPrependingUnsupported,
 } from "../onnx/tp/errors.ts";
-import type { StaticEncoder } from "../static/static_encoder.ts";
+import type { StaticEncoder } from "../aggregate/static_encoder.ts";
 import type { Tokenized, Tokenizer } from "../tokenize/tokenized.ts";
 import type {
   LoadedTransformer,

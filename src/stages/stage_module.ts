@@ -2,7 +2,7 @@ import type { Effect, Schema } from "effect";
 import type { Aggregator } from "../aggregate/aggregate.ts";
 import type { Embeddings } from "../embeddings.ts";
 import type { BadConfig } from "../errors.ts";
-import type { StaticEncoder } from "../static/static_encoder.ts";
+import type { StaticEncoder } from "../aggregate/static_encoder.ts";
 import type { Tokenized, Tokenizer } from "../tokenize/tokenized.ts";
 import type { ArtifactSection } from "../artifact/artifact_section.ts";
 import type { FitSource } from "./fit_source.ts";

@@ -1,6 +1,6 @@
 import { Effect, Schema } from "effect";
 import type { ArtifactSection } from "../artifact/artifact_section.ts";
-import type { StaticEncoder } from "../static/static_encoder.ts";
+import type { StaticEncoder } from "../aggregate/static_encoder.ts";
 import type { Tokenizer } from "../tokenize/tokenized.ts";
 import {
   contextualAverageModule,

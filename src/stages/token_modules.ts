@@ -1,11 +1,11 @@
 import type { Effect } from "effect";
 import type { ContextualPooling } from "../aggregate/contextual_pool.ts";
 import type { TokenFilter } from "../aggregate/token_filter.ts";
-import type { TokenStats } from "../aggregate/token_stats.ts";
+import type { TokenStats } from "../tokenize/token_stats.ts";
 import type { TokenWeight } from "../aggregate/weighting.ts";
 import type { ArtifactSection } from "../artifact/artifact_section.ts";
 import type { Services } from "../services.ts";
-import type { StaticEncoder } from "../static/static_encoder.ts";
+import type { StaticEncoder } from "../aggregate/static_encoder.ts";
 import type { Tokenized, Tokenizer } from "../tokenize/tokenized.ts";
 import type { FitSource } from "./fit_source.ts";
 import type { LoadError, PipelineResources } from "./resources.ts";

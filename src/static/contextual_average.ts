@@ -2,7 +2,7 @@ import { Effect } from "effect";
 import type { ForwardFailed } from "../forward/errors.ts";
 import type { TransformerStage } from "../forward/transformer_stage.ts";
 import type { Tokenized } from "../tokenize/tokenized.ts";
-import type { StaticEncoder } from "./static_encoder.ts";
+import type { StaticEncoder } from "../aggregate/static_encoder.ts";
 
 /** A static table keyed by token id: `vectors` is [ids.length, dim], row i for ids[i]. */
 export interface TokenTable {

@@ -7,7 +7,7 @@ import {
   type TensorProto,
 } from "../onnx/proto.ts";
 import { modelFolder, Paths } from "../paths.ts";
-import type { StaticEncoder } from "./static_encoder.ts";
+import type { StaticEncoder } from "../aggregate/static_encoder.ts";
 
 /** An ONNX graph holds no usable token table (absent, external, not fp32). */
 const refuse = (model: string, path: string, hint: string) =>

@@ -1,5 +1,5 @@
 import { rowArena } from "./row_arena.ts";
-import type { StaticEncoder } from "./static_encoder.ts";
+import type { StaticEncoder } from "../aggregate/static_encoder.ts";
 
 // murmur3's 32-bit finaliser: integer-only, so every platform computes the
 // same bits (Math.random or sin-based noise would not be reproducible).

@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { RowSource } from "./static_encoder.ts";
+import type { RowSource } from "../aggregate/static_encoder.ts";
 
 /** `row_kernel.wat` assembled by wabt 1.0.39 (`tests/static/row_arena_test.ts` checks it). */
 export const ROW_KERNEL_WASM: string =

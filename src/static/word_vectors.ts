@@ -2,7 +2,7 @@ import { Effect } from "effect";
 import { existsSync } from "node:fs";
 import { BadConfig, MissingModelFiles } from "../errors.ts";
 import { Paths } from "../paths.ts";
-import type { StaticEncoder } from "./static_encoder.ts";
+import type { StaticEncoder } from "../aggregate/static_encoder.ts";
 
 /**
  * Parses word2vec / GloVe text format: an optional `count dim` header line,

@@ -1,4 +1,4 @@
-import type { StaticEncoder } from "../../src/static/static_encoder.ts";
+import type { StaticEncoder } from "../../src/aggregate/static_encoder.ts";
 
 /** A 2-d table written out by hand, so pooled results can be worked by hand. */
 export const handTable = (

@@ -1,9 +1,6 @@
 import assert from "node:assert/strict";
 import { tokenFilter } from "../../src/aggregate/token_filter.ts";
-import {
-  fitTokenStats,
-  mostFrequent,
-} from "../../src/aggregate/token_stats.ts";
+import { fitTokenStats, mostFrequent } from "../../src/tokenize/token_stats.ts";
 import { idfWeight, sifWeight } from "../../src/aggregate/weighting.ts";
 import { sentence } from "./fake_encoder.ts";
 

@@ -19,7 +19,7 @@ import {
 import { fromData } from "../../src/embeddings.ts";
 import { pipelineHash } from "../../src/pipeline/hash.ts";
 import { loadPipeline, withoutArtifact } from "../../src/pipeline/load.ts";
-import { fitChain } from "../../src/postprocess/mod.ts";
+import { fitChain } from "../stages/step_harness.ts";
 import { servicesLayer } from "../../src/services.ts";
 import { testLayer, testPaths } from "../test_paths.ts";
 
@@ -50,20 +50,24 @@ Deno.test("the container keeps sections aligned and byte-exact", () => {
   );
 });
 
-Deno.test("statistics and a fitted chain survive a round trip exactly", async () => {
+Deno.test("statistics and fitted steps' sections survive a round trip exactly", () => {
   const x = fromData(
     6,
     3,
     Float32Array.of(1, 2, 0, 3, 1, 1, 0, 0, 2, 5, 1, 3, 2, 2, 2, 1, 4, 0),
   );
-  const chain = await Effect.runPromise(
-    fitChain([
-      { _tag: "zscore" },
-      { _tag: "abtt", k: 1 },
-      { _tag: "whiten", k: 2 },
-      { _tag: "quantile", quantiles: 4 },
-      { _tag: "l2" },
-    ], x),
+  const chain = fitChain([
+    { _tag: "zscore" },
+    { _tag: "abtt", k: 1 },
+    { _tag: "whiten", k: 2 },
+    { _tag: "quantile", quantiles: 4 },
+    { _tag: "l2" },
+  ], x);
+  // Sections by list position, as a pipeline stores them (l2 has none).
+  const sections = new Map(
+    chain.flatMap((s, i) =>
+      s.module.artifact ? [[i + 5, s.module.artifact.encode(s.f)] as const] : []
+    ),
   );
   const fitted: FittedStatistics = {
     stats: {
@@ -72,12 +76,13 @@ Deno.test("statistics and a fitted chain survive a round trip exactly", async ()
       df: new Map([["b", 1], ["a", 3], ["naïve", 2]]),
       count: new Map([["b", 2], ["a", 5], ["naïve", 2]]),
     },
-    postprocess: chain,
+    sections,
   };
   const bytes = encodeStatistics(meta, fitted);
   const back = decodeStatistics(bytes);
   assert.deepEqual(back.fitted.stats, fitted.stats);
-  assert.deepEqual(back.fitted.postprocess, chain);
+  assert.deepEqual(back.fitted.sections, sections);
+  assert.deepEqual([...sections.keys()], [5, 6, 7, 8]);
   assert.equal(back.meta.fittedFor, "abc");
   // Deterministic: the same statistics give the same bytes and hash.
   assert.equal(contentHash(encodeStatistics(meta, fitted)), contentHash(bytes));
@@ -94,6 +99,7 @@ Deno.test("a stored artifact is refused when missing, edited or for another vers
         df: new Map([["a", 1]]),
         count: new Map([["a", 1]]),
       },
+      sections: new Map(),
     };
     const hash = writeStatisticsArtifact(dir, meta, fitted);
     assert.match(hash, /^[0-9a-f]{16}$/);
@@ -128,7 +134,7 @@ Deno.test("every declared artifact is reproduced by refitting, and replaces the 
   ];
   for (
     const spec of PIPELINES.filter((p) =>
-      p.artifact && p.tokenizer._tag === "words"
+      p.artifact && p.stages[0]._tag === "wordTokenizer"
     )
   ) {
     const fresh = await Effect.runPromise(

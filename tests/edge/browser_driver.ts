@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Drives the demo page in headless Chromium and prints what it rendered as
  * JSON. Run by browser_page_test.ts in its own process: playwright reads

@@ -71,7 +71,7 @@ const assertMatrix = async (
   tolerance: number,
 ) => {
   const v = await Effect.runPromise(
-    embedWith(PIPELINES, model, SENTENCES).pipe(Effect.provide(testLayer)),
+    embedWith(model, SENTENCES).pipe(Effect.provide(testLayer)),
   );
   assert.equal(scores.length, 9);
   for (let i = 0; i < 3; i++) {

@@ -120,7 +120,7 @@ Deno.test({
     const mine = await client.embed(SENTENCES);
     // The server's pipeline on onnxruntime-node.
     const server = await Effect.runPromise(
-      embedWith(PIPELINES, entry.id, SENTENCES).pipe(Effect.provide(testLayer)),
+      embedWith(entry.id, SENTENCES).pipe(Effect.provide(testLayer)),
     );
     const scale = Math.max(...server.data.map(Math.abs));
     assert.ok(

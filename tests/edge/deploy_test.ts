@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { Effect } from "effect";
-import { PIPELINES } from "../../pipelines/mod.ts";
 import { embedWith } from "../../mod.ts";
 import { testLayer } from "../test_paths.ts";
 
@@ -36,7 +35,7 @@ Deno.test({
   fn: async () => {
     // What a deployment ships: the rewritten graph already in the cache.
     const expected = await Effect.runPromise(
-      embedWith(PIPELINES, TRANSFORMER, SENTENCES).pipe(
+      embedWith(TRANSFORMER, SENTENCES).pipe(
         Effect.provide(testLayer),
       ),
     );

@@ -2,7 +2,20 @@ import { Effect, ManagedRuntime } from "effect";
 import { buildModelFolder } from "../../src/onnx/fixture/model_folder.ts";
 import { TINY_CONFIGS } from "../../src/onnx/fixture/config.ts";
 import { createApp } from "../../edge/app.ts";
+import { pipeline } from "../../src/pipeline/builder.ts";
 import type { PipelineSpec } from "../../src/pipeline/spec.ts";
+import {
+  dropTokens,
+  firstLast,
+  idf,
+  l2,
+  lastLayer,
+  meanPool,
+  randomVectors,
+  transformer,
+  wordTokens,
+  wordVectors,
+} from "../../src/stages/mod.ts";
 import { makeEmbeddingService } from "../../src/serve/embedding_service.ts";
 import {
   DEFAULT_SERVE_CONFIG,
@@ -11,67 +24,56 @@ import {
 import { servicesLayer } from "../../src/services.ts";
 import { testPaths } from "../test_paths.ts";
 
-const words = {
-  tokenizer: { _tag: "words", lowercase: true },
-  pooling: "mean",
-  weighting: { _tag: "uniform" },
-  filters: { special: true, punctuation: true, subwords: false },
-} as const;
+const words = wordTokens({ lowercase: true });
+const vectors16 = randomVectors(16, 3);
+const punctuation = dropTokens({ special: true, punctuation: true });
 
 /** Small pipelines that load instantly: the route tests' registry. */
 export const TEST_PIPELINES: ReadonlyArray<PipelineSpec> = [
-  {
-    ...words,
-    name: "words-16",
+  pipeline("words-16", words, vectors16, punctuation, meanPool(), {
     description: "random 16-d hashed words",
-    encoder: { _tag: "random", dim: 16, seed: 3 },
-  },
-  {
-    ...words,
-    name: "words-16-l2",
+  }),
+  pipeline("words-16-l2", words, vectors16, punctuation, meanPool(), l2(), {
     description: "random 16-d hashed words, L2-normalised",
-    encoder: { _tag: "random", dim: 16, seed: 3 },
-    postprocess: { steps: [{ _tag: "l2" }], fitOn: "corpus" },
-  },
-  {
-    ...words,
-    name: "words-transductive",
-    description: "idf fitted on the input",
-    encoder: { _tag: "random", dim: 16, seed: 3 },
-    weighting: { _tag: "idf", fitOn: "input" },
-  },
-  {
-    ...words,
-    name: "tiny-bert-mean",
-    description: "a BERT-shaped random transformer, last-layer mean",
-    tokenizer: { _tag: "pretrained", model: "tiny-bert-edge" },
-    encoder: {
-      _tag: "transformer",
-      model: "tiny-bert-edge",
-      layers: { _tag: "last" },
-    },
-    filters: { special: false, punctuation: false, subwords: false },
-  },
-  {
-    ...words,
-    name: "tiny-bert-first-last-l2",
-    description: "the same transformer: first-last mean, L2-normalised",
-    tokenizer: { _tag: "pretrained", model: "tiny-bert-edge" },
-    encoder: {
-      _tag: "transformer",
-      model: "tiny-bert-edge",
-      layers: { _tag: "firstLast" },
-    },
-    filters: { special: false, punctuation: false, subwords: false },
-    postprocess: { steps: [{ _tag: "l2" }], fitOn: "corpus" },
-  },
-  {
-    ...words,
-    name: "missing-vectors",
-    description: "word vectors that are not on disk",
-    encoder: { _tag: "wordVectors", file: "no-such-model/vectors.txt" },
-  },
+  }),
+  pipeline(
+    "words-transductive",
+    words,
+    vectors16,
+    idf("input"),
+    punctuation,
+    meanPool(),
+    { description: "idf fitted on the input" },
+  ),
+  pipeline(
+    "tiny-bert-mean",
+    transformer("tiny-bert-edge", { layers: lastLayer() }),
+    meanPool(),
+    { description: "a BERT-shaped random transformer, last-layer mean" },
+  ),
+  pipeline(
+    "tiny-bert-first-last-l2",
+    transformer("tiny-bert-edge", { layers: firstLast() }),
+    meanPool(),
+    l2(),
+    { description: "the same transformer: first-last mean, L2-normalised" },
+  ),
+  pipeline(
+    "missing-vectors",
+    words,
+    wordVectors("no-such-model/vectors.txt"),
+    punctuation,
+    meanPool(),
+    { description: "word vectors that are not on disk" },
+  ),
 ];
+
+/** A test pipeline by name (for `embedWith`, which takes a declaration). */
+export const testPipeline = (name: string): PipelineSpec => {
+  const spec = TEST_PIPELINES.find((p) => p.name === name);
+  if (!spec) throw new Error(`no test pipeline ${name}`);
+  return spec;
+};
 
 // As on the edge: WASM forward, in a runtime that outlives each request.
 // Transformer fixtures are found in .cache/test-models (the fixtures folder).
@@ -79,16 +81,21 @@ const runtime = ManagedRuntime.make(
   servicesLayer({ ...testPaths, fixtures: ".cache/test-models" }, "wasm"),
 );
 
-export const testService = (config: Partial<ServeConfig> = {}) =>
+export const testService = (
+  config: Partial<ServeConfig> = {},
+  registry: ReadonlyArray<PipelineSpec> = TEST_PIPELINES,
+) =>
   runtime.runPromise(
-    makeEmbeddingService(TEST_PIPELINES, {
+    makeEmbeddingService(registry, {
       ...DEFAULT_SERVE_CONFIG,
       ...config,
     }),
   );
 
-export const testApp = async (config: Partial<ServeConfig> = {}) =>
-  createApp(await testService(config));
+export const testApp = async (
+  config: Partial<ServeConfig> = {},
+  registry: ReadonlyArray<PipelineSpec> = TEST_PIPELINES,
+) => createApp(await testService(config, registry));
 
 /** The transformer fixture the edge tests serve (built once, cached). */
 export const edgeFixture = () =>

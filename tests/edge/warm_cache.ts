@@ -6,12 +6,11 @@
  */
 import { Effect } from "effect";
 import { embedWith } from "../../mod.ts";
-import { PIPELINES } from "../../pipelines/mod.ts";
 import { testLayer } from "../test_paths.ts";
 
 for (const name of Deno.args) {
   await Effect.runPromise(
-    embedWith(PIPELINES, name, ["warm"]).pipe(Effect.provide(testLayer)),
+    embedWith(name, ["warm"]).pipe(Effect.provide(testLayer)),
   );
 }
 Deno.exit(0);

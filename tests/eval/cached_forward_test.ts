@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Effect, Layer } from "effect";
 import { cachedForwardLayer } from "../../src/eval/cached_forward.ts";
-import { padBatch, type PaddedBatch } from "../../src/forward/batch.ts";
+import { padBatch, type PaddedBatch } from "../../src/tokenize/pad_batch.ts";
 import type { HiddenStates } from "../../src/forward/hidden_states.ts";
 import { Forward } from "../../src/forward/service.ts";
 

@@ -6,7 +6,9 @@ import { Forward } from "../../src/forward/service.ts";
 import { TINY_CONFIGS } from "../../src/onnx/fixture/config.ts";
 import { buildModelFolder } from "../../src/onnx/fixture/model_folder.ts";
 import { loadPipeline } from "../../src/pipeline/load.ts";
+import { pipeline } from "../../src/pipeline/builder.ts";
 import type { PipelineSpec } from "../../src/pipeline/spec.ts";
+import { lastLayer, meanPool, transformer } from "../../src/stages/mod.ts";
 import { servicesLayer } from "../../src/services.ts";
 import { testPaths } from "../test_paths.ts";
 
@@ -59,19 +61,11 @@ Deno.test({
       `${testPaths.models}/bert-base-uncased`,
       { seed: 3 },
     ));
-    const base: PipelineSpec = {
-      name: "tiny-bert-grid",
-      description: "",
-      tokenizer: { _tag: "pretrained", model: "tiny-bert-grid" },
-      encoder: {
-        _tag: "transformer",
-        model: "tiny-bert-grid",
-        layers: { _tag: "last" },
-      },
-      pooling: "mean",
-      weighting: { _tag: "uniform" },
-      filters: { special: false, punctuation: false, subwords: false },
-    };
+    const base: PipelineSpec = pipeline(
+      "tiny-bert-grid",
+      transformer("tiny-bert-grid", { layers: lastLayer() }),
+      meanPool(),
+    );
     const variants = gridVariants(base);
     assert.ok(
       new Set(variants.map((v) => v.axes.layers)).size >= 2,

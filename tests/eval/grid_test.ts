@@ -3,6 +3,7 @@ import { Effect } from "effect";
 import { PIPELINES } from "../../pipelines/mod.ts";
 import { gridVariants } from "../../src/eval/grid.ts";
 import { pipelineHash } from "../../src/pipeline/hash.ts";
+import { planOf } from "../../src/pipeline/plan.ts";
 import {
   decodePipelineSpec,
   findPipeline,
@@ -22,7 +23,7 @@ Deno.test("the grid of a static pipeline: valid, distinct specs over pooling × 
   assert.equal(new Set(variants.map((v) => v.spec.name)).size, variants.length);
   for (const v of variants) {
     await Effect.runPromise(decodePipelineSpec(v.spec));
-    assert.equal(v.spec.pooling, v.axes.pooling);
+    assert.equal(planOf(v.spec).pool.mode, v.axes.pooling);
     assert.equal(v.spec.artifact, undefined);
   }
   // The base recipe itself is on the grid, under its own hash.

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { padBatch, positionIds } from "../../src/forward/batch.ts";
+import { padBatch, positionIds } from "../../src/tokenize/pad_batch.ts";
 
 Deno.test("padBatch pads right for encoders", () => {
   const b = padBatch(

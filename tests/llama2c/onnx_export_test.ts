@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Effect } from "effect";
-import { padBatch } from "../../src/forward/batch.ts";
+import { padBatch } from "../../src/tokenize/pad_batch.ts";
 import {
   exportStories260K,
   greedyDecodeOnnx,

@@ -1,5 +1,5 @@
 import { Effect } from "effect";
-import { padBatch, type PaddedBatch } from "../../src/forward/batch.ts";
+import { padBatch, type PaddedBatch } from "../../src/tokenize/pad_batch.ts";
 import type { NormForm } from "../../src/onnx/fixture/emit.ts";
 import { buildFixture, type Fixture } from "../../src/onnx/fixture/build.ts";
 import { TINY_CONFIGS } from "../../src/onnx/fixture/config.ts";

@@ -4,7 +4,7 @@ import {
   decodeStatistics,
   encodeStatistics,
 } from "../../src/artifact/fitted_statistics.ts";
-import { padBatch } from "../../src/forward/batch.ts";
+import { padBatch } from "../../src/tokenize/pad_batch.ts";
 import { fixtureWeights } from "../../src/onnx/fixture/build.ts";
 import {
   decodeArchConfig,
@@ -13,7 +13,17 @@ import {
 import { buildModelFolder } from "../../src/onnx/fixture/model_folder.ts";
 import { referenceForward } from "../reference/mod.ts";
 import { loadPipeline } from "../../src/pipeline/load.ts";
+import { pipeline } from "../../src/pipeline/builder.ts";
 import type { PipelineSpec } from "../../src/pipeline/spec.ts";
+import {
+  contextualAverage,
+  l2,
+  lastLayer,
+  meanPool,
+  staticMix,
+  transformer,
+  whiten,
+} from "../../src/stages/mod.ts";
 import { servicesLayer } from "../../src/services.ts";
 import { loadPretrainedTokenizer } from "../../src/tokenize/pretrained_tokenizer.ts";
 import { testPaths } from "../test_paths.ts";
@@ -41,19 +51,8 @@ const ready = Effect.runPromise(
 const CORPUS = ["the cat sat", "the dog ran"];
 const D = 32;
 
-const base: PipelineSpec = {
-  name: "avg",
-  description: "",
-  tokenizer: { _tag: "pretrained", model: "tiny-bert-avg" },
-  encoder: {
-    _tag: "contextualAverage",
-    model: "tiny-bert-avg",
-    layers: { _tag: "last" },
-  },
-  pooling: "mean",
-  weighting: { _tag: "uniform" },
-  filters: { special: false, punctuation: false, subwords: false },
-};
+const avg = contextualAverage("tiny-bert-avg", lastLayer());
+const base: PipelineSpec = pipeline("avg", avg, meanPool());
 
 const load = (spec: PipelineSpec) =>
   runtime.runPromise(
@@ -96,7 +95,12 @@ const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-4) => {
 Deno.test("Avg. vectors average each token's contextual vectors over the corpus", async () => {
   await ready;
   const p = await load(base);
-  const table = p.corpusStatistics()!.fitted.table!;
+  // The "Avg." table is the vectors stage's section (stage 2 of the list).
+  const section = p.corpusStatistics()!.fitted.sections.get(1)!;
+  const table = {
+    ids: section.arrays.ids as Uint32Array,
+    vectors: section.arrays.vectors as Float32Array,
+  };
   const [a, b] = await Promise.all(CORPUS.map(referenceTokens));
   // "the" (id 1996) occurs once in each corpus sentence, at position 1.
   assert.equal(a.ids[1], 1996);
@@ -131,27 +135,24 @@ Deno.test("Avg. vectors average each token's contextual vectors over the corpus"
     },
     p.corpusStatistics()!.fitted,
   );
-  assert.deepEqual(decodeStatistics(bytes).fitted.table, table);
+  assert.deepEqual(decodeStatistics(bytes).fitted.sections.get(1), section);
 });
 
 Deno.test("a contextual + static mix is (1 − w)·ĉ + w·ŝ of the two unit vectors", async () => {
   await ready;
-  const contextual: PipelineSpec = {
-    ...base,
-    encoder: {
-      _tag: "transformer",
-      model: "tiny-bert-avg",
-      layers: { _tag: "last" },
-    },
-  };
+  const contextual = pipeline("c", transformer("tiny-bert-avg"), meanPool());
   const texts = ["the cat sat on a mat", "a dog ran"];
   const c = await embedWith(await load(contextual), texts);
   const s = await embedWith(await load(base), texts);
   const mixed = await embedWith(
-    await load({
-      ...contextual,
-      staticMix: { encoder: base.encoder, weight: 0.3 },
-    }),
+    await load(
+      pipeline(
+        "m",
+        transformer("tiny-bert-avg"),
+        meanPool(),
+        staticMix(avg, 0.3),
+      ),
+    ),
     texts,
   );
   for (let i = 0; i < 2; i++) {
@@ -164,4 +165,61 @@ Deno.test("a contextual + static mix is (1 − w)·ĉ + w·ŝ of the two unit ve
       1e-5,
     );
   }
+});
+
+Deno.test("whiten, then mix with Avg., then L2: each step sees what the one before left", async () => {
+  await ready;
+  const texts = ["the cat sat on a mat", "a dog ran", "the dog sat"];
+  // Whitened on the (tiny) corpus: ε keeps two sentences' covariance usable.
+  const w = whiten({ epsilon: 1e-3 });
+  const whitened = await embedWith(
+    await load(pipeline("w", transformer("tiny-bert-avg"), meanPool(), w)),
+    texts,
+  );
+  const s = await embedWith(await load(base), texts);
+  const composed = await embedWith(
+    await load(
+      pipeline(
+        "wml",
+        transformer("tiny-bert-avg"),
+        meanPool(),
+        w,
+        staticMix(avg, 0.5),
+        l2(),
+      ),
+    ),
+    texts,
+  );
+  for (let i = 0; i < texts.length; i++) {
+    const wi = whitened.data.subarray(i * D, (i + 1) * D);
+    const si = s.data.subarray(i * D, (i + 1) * D);
+    const nw = Math.hypot(...wi), ns = Math.hypot(...si);
+    const mix = Array.from(
+      { length: D },
+      (_, j) => 0.5 * wi[j] / nw + 0.5 * si[j] / ns,
+    );
+    const n = Math.hypot(...mix);
+    close(
+      composed.data.subarray(i * D, (i + 1) * D),
+      mix.map((v) => v / n),
+      1e-5,
+    );
+  }
+  // The other order (mix, then whiten) is a different pipeline, not the same vectors.
+  const swapped = await embedWith(
+    await load(
+      pipeline(
+        "mwl",
+        transformer("tiny-bert-avg"),
+        meanPool(),
+        staticMix(avg, 0.5),
+        w,
+        l2(),
+      ),
+    ),
+    texts,
+  );
+  assert.ok(
+    swapped.data.some((v, i) => Math.abs(v - composed.data[i]) > 1e-3),
+  );
 });

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { Effect } from "effect";
 import { PIPELINES } from "../../pipelines/mod.ts";
+import { withoutArtifact } from "../../src/pipeline/hash.ts";
 import { loadPipeline } from "../../src/pipeline/load.ts";
 import {
-  portabilityProblem,
+  portabilityOf,
   portableEmbedder,
-} from "../../src/pipeline/portable_embedder.ts";
+} from "../../src/pipeline/portable.ts";
 import { testLayer, testPaths } from "../test_paths.ts";
 
 const byName = (n: string) => PIPELINES.find((p) => p.name === n)!;
@@ -29,24 +30,20 @@ Deno.test("the portable embedder gives the server's vectors bit for bit", async 
 });
 
 Deno.test("pipelines that need files or their input are not portable, with the reason", () => {
-  assert.equal(
-    portabilityProblem(byName("random-stems-corpus-idf")),
-    undefined,
-  );
+  assert.equal(portabilityOf(byName("random-stems-corpus-idf")), undefined);
   assert.match(
-    portabilityProblem(byName("random-stems-idf"))!,
+    portabilityOf(byName("random-stems-idf"))!,
     /fitted on its input/,
   );
   assert.match(
-    portabilityProblem(byName("random-bert-ids-mean"))!,
+    portabilityOf(byName("random-bert-ids-mean"))!,
     /tokenizer file/,
   );
+  assert.match(portabilityOf(byName("word2vec-mean"))!, /word-vector file/);
   assert.match(
-    portabilityProblem(byName("word2vec-mean"))!,
-    /word-vector file/,
+    portabilityOf(withoutArtifact(byName("random-stems-corpus-idf")))!,
+    /not shipped/,
   );
-  const { artifact: _a, ...unshipped } = byName("random-stems-corpus-idf");
-  assert.match(portabilityProblem(unshipped)!, /not shipped/);
   assert.throws(
     () => portableEmbedder(byName("random-stems-idf")),
     /cannot run portably/,

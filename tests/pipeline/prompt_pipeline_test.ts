@@ -5,7 +5,11 @@ import { leftPad } from "../../src/llama2c/batch.ts";
 import { hiddenStates } from "../../src/llama2c/hidden_states.ts";
 import { loadLlama2c } from "../../src/llama2c/load.ts";
 import { loadPipeline } from "../../src/pipeline/load.ts";
-import type { PipelineSpec } from "../../src/pipeline/spec.ts";
+import { planOf } from "../../src/pipeline/plan.ts";
+import type {
+  PipelineSpec,
+  StageDeclaration,
+} from "../../src/pipeline/spec.ts";
 import { placeholderTokens } from "../../src/prompt/placeholder_tokens.ts";
 import { testLayer } from "../test_paths.ts";
 
@@ -15,6 +19,17 @@ const SENTENCES = [
   "Two dogs are running through a snowy field",
   'She said "hi".',
 ];
+
+/** The pipeline with its transformer stage changed by `f`. */
+const withTransformer = (
+  spec: PipelineSpec,
+  f: (
+    t: Extract<StageDeclaration, { _tag: "transformer" }>,
+  ) => StageDeclaration,
+): PipelineSpec => ({
+  ...spec,
+  stages: spec.stages.map((s) => s._tag === "transformer" ? f(s) : s),
+});
 
 const embed = (spec: PipelineSpec) =>
   Effect.runPromise(
@@ -27,10 +42,12 @@ const embed = (spec: PipelineSpec) =>
 
 Deno.test("Token Prepending with an empty range is exactly plain PromptEOL", async () => {
   const plain = await embed(byName("stories260k-prompteol"));
-  const empty = await embed({
-    ...byName("stories260k-prompteol-tp"),
-    tokenPrepending: { start: 2, exit: 2 },
-  });
+  const empty = await embed(
+    withTransformer(byName("stories260k-prompteol-tp"), (t) => ({
+      ...t,
+      tokenPrepending: { start: 2, exit: 2 },
+    })),
+  );
   assert.deepEqual(empty.data, plain.data);
   const tp = await embed(byName("stories260k-prompteol-tp"));
   assert.notDeepEqual(tp.data, plain.data);
@@ -38,14 +55,10 @@ Deno.test("Token Prepending with an empty range is exactly plain PromptEOL", asy
 
 Deno.test("PromptEOL+TP on stories260K equals the llama2.c reference, row by row of a padded batch", async () => {
   // State L−1 (before the final norm, where the reference stops).
-  const spec: PipelineSpec = {
-    ...byName("stories260k-prompteol-tp"),
-    encoder: {
-      _tag: "transformer",
-      model: "stories260K",
-      layers: { _tag: "layers", indices: [-2] },
-    },
-  };
+  const spec = withTransformer(
+    byName("stories260k-prompteol-tp"),
+    (t) => ({ ...t, layers: { _tag: "layers", indices: [-2] } }),
+  );
   const got = await embed(spec);
   const model = await Effect.runPromise(
     loadLlama2c("stories260K", {
@@ -54,7 +67,7 @@ Deno.test("PromptEOL+TP on stories260K equals the llama2.c reference, row by row
     }).pipe(Effect.provide(testLayer)),
   );
   const rows = SENTENCES.map((s) =>
-    placeholderTokens(model.tokenizer, spec.prompt!, s, 0)
+    placeholderTokens(model.tokenizer, planOf(spec).prompt!, s, 0)
   );
   // Rows of different lengths, left-padded as the pipeline pads them.
   const batch = leftPad(rows.map((r) => r.ids), 0);

@@ -3,7 +3,17 @@ import { Effect } from "effect";
 import { cosine, row } from "../../src/embeddings.ts";
 import type { Services } from "../../src/services.ts";
 import { loadPipeline } from "../../src/pipeline/load.ts";
-import type { PipelineSpec } from "../../src/pipeline/spec.ts";
+import { pipeline } from "../../src/pipeline/builder.ts";
+import {
+  center,
+  dropTokens,
+  idf,
+  l2,
+  meanPool,
+  modelTokenizer,
+  randomVectors,
+  wordTokens,
+} from "../../src/stages/mod.ts";
 import { randomVector } from "../../src/static/random_encoder.ts";
 import { fnv1a } from "../../src/tokenize/fnv1a.ts";
 import { testLayer } from "../test_paths.ts";
@@ -11,15 +21,14 @@ import { testLayer } from "../test_paths.ts";
 const run = <A, E>(e: Effect.Effect<A, E, Services>) =>
   Effect.runPromise(Effect.provide(e, testLayer));
 
-const transductive: PipelineSpec = {
-  name: "t",
-  description: "",
-  tokenizer: { _tag: "words", lowercase: true },
-  encoder: { _tag: "random", dim: 64, seed: 9 },
-  pooling: "mean",
-  weighting: { _tag: "idf", fitOn: "input" },
-  filters: { special: true, punctuation: true, subwords: false },
-};
+const tokenPhase = [
+  wordTokens({ lowercase: true }),
+  randomVectors(64, 9),
+  idf("input"),
+  dropTokens({ special: true, punctuation: true }),
+  meanPool(),
+] as const;
+const transductive = pipeline("t", ...tokenPhase);
 
 Deno.test("a transductive idf pipeline equals the hand computation", async () => {
   const input = ["The cat sat.", "The dog sat.", "A bird"];
@@ -41,13 +50,7 @@ Deno.test("a transductive idf pipeline equals the hand computation", async () =>
 });
 
 Deno.test("post-processing fitted on the input is applied (l2 gives unit rows)", async () => {
-  const spec: PipelineSpec = {
-    ...transductive,
-    postprocess: {
-      steps: [{ _tag: "center" }, { _tag: "l2" }],
-      fitOn: "input",
-    },
-  };
+  const spec = pipeline("t", ...tokenPhase, center("input"), l2());
   const input = ["one two", "two three", "three four five", "six"];
   const e = await run(Effect.flatMap(loadPipeline(spec), (p) => p.fit(input)));
   const out = await run(e.embed(input));
@@ -71,10 +74,11 @@ Deno.test("empty input and blank sentences are EmptyInput errors", async () => {
 });
 
 Deno.test("a pipeline naming a missing model folder fails with MissingModelFiles", async () => {
-  const spec: PipelineSpec = {
-    ...transductive,
-    tokenizer: { _tag: "pretrained", model: "not-downloaded-model" },
-  };
+  const spec = pipeline(
+    "t",
+    modelTokenizer("not-downloaded-model"),
+    ...tokenPhase.slice(1),
+  );
   const e = await run(Effect.flip(loadPipeline(spec)));
   assert.equal(e._tag, "MissingModelFiles");
   assert.match(e.message, /not-downloaded-model/);

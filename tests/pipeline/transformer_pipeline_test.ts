@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Effect, Exit } from "effect";
-import { padBatch } from "../../src/forward/batch.ts";
+import { padBatch } from "../../src/tokenize/pad_batch.ts";
 import { fixtureWeights } from "../../src/onnx/fixture/build.ts";
 import {
   decodeArchConfig,
@@ -10,7 +10,26 @@ import { buildModelFolder } from "../../src/onnx/fixture/model_folder.ts";
 import { referenceForward } from "../reference/mod.ts";
 import { loadPipeline } from "../../src/pipeline/load.ts";
 import { writeSafetensors } from "../../src/static/safetensors.ts";
-import type { PipelineSpec } from "../../src/pipeline/spec.ts";
+import { pipeline } from "../../src/pipeline/builder.ts";
+import type {
+  PipelineSpec,
+  StageDeclaration,
+} from "../../src/pipeline/spec.ts";
+import type { PromptSpec } from "../../src/prompt/prompt_spec.ts";
+import {
+  dropTokens,
+  firstLast,
+  inputEmbeddings,
+  layerMix,
+  layers,
+  modelTokenizer,
+  pool,
+  type PoolMode,
+  prompt,
+  randomVectors,
+  sentenceTransformersModules,
+  transformer,
+} from "../../src/stages/mod.ts";
 import { servicesLayer } from "../../src/services.ts";
 import { loadPretrainedTokenizer } from "../../src/tokenize/pretrained_tokenizer.ts";
 import { testPaths } from "../test_paths.ts";
@@ -55,20 +74,26 @@ const SENTENCES = [
   "The stock market fell sharply today, analysts said.",
 ];
 
-const spec = (over: Partial<PipelineSpec>): PipelineSpec => ({
-  name: "t",
-  description: "",
-  tokenizer: { _tag: "pretrained", model: "tiny-bert" },
-  encoder: {
-    _tag: "transformer",
-    model: "tiny-bert",
-    layers: { _tag: "last" },
-  },
-  pooling: "mean",
-  weighting: { _tag: "uniform" },
-  filters: { special: false, punctuation: false, subwords: false },
-  ...over,
-});
+interface Over {
+  readonly model?: string;
+  readonly vectors?: StageDeclaration;
+  readonly pooling?: PoolMode;
+  readonly prompt?: PromptSpec;
+  readonly filter?: StageDeclaration;
+  readonly after?: ReadonlyArray<StageDeclaration>;
+}
+
+/** A pipeline on a tiny fixture: tokenizer, vectors, filter?, pool, steps. */
+const spec = (o: Over = {}): PipelineSpec =>
+  pipeline(
+    "t",
+    ...(o.prompt ? [prompt(o.prompt.template, o.prompt)] : []),
+    modelTokenizer(o.model ?? "tiny-bert"),
+    o.vectors ?? transformer(o.model ?? "tiny-bert"),
+    ...(o.filter ? [o.filter] : []),
+    pool(o.pooling ?? "mean"),
+    ...(o.after ?? []),
+  );
 
 const embed = (s: PipelineSpec, texts = SENTENCES) =>
   Effect.runPromise(
@@ -133,7 +158,7 @@ Deno.test("BERT-shaped transformer: mean, cls, first-last and layer mixes match 
   const dim = 32;
   const all = (n: number) => [...Array(n).keys()];
   const cases: Array<
-    [Partial<PipelineSpec>, (s: Float32Array[], n: number) => Float32Array]
+    [Over, (s: Float32Array[], n: number) => Float32Array]
   > = [
     [{}, (s, n) => meanRows(s[2], all(n), dim)],
     [{ pooling: "cls" }, (s) => s[2].slice(0, dim)],
@@ -147,26 +172,14 @@ Deno.test("BERT-shaped transformer: mean, cls, first-last and layer mixes match 
       return out;
     }],
     [
-      {
-        encoder: {
-          _tag: "transformer",
-          model: "tiny-bert",
-          layers: { _tag: "firstLast" },
-        },
-      },
+      { vectors: transformer("tiny-bert", { layers: firstLast() }) },
       (s, n) =>
         meanRows(s[1], all(n), dim).map((x, j) =>
           (x + meanRows(s[2], all(n), dim)[j]) / 2
         ),
     ],
     [
-      {
-        encoder: {
-          _tag: "transformer",
-          model: "tiny-bert",
-          layers: { _tag: "mix", weights: [1, 0, 3] },
-        },
-      },
+      { vectors: transformer("tiny-bert", { layers: layerMix(1, 0, 3) }) },
       (s, n) =>
         meanRows(s[0], all(n), dim).map((x, j) =>
           0.25 * x + 0.75 * meanRows(s[2], all(n), dim)[j]
@@ -174,7 +187,7 @@ Deno.test("BERT-shaped transformer: mean, cls, first-last and layer mixes match 
     ],
     // −biases: [CLS] and [SEP] dropped from the mean.
     [
-      { filters: { special: true, punctuation: false, subwords: false } },
+      { filter: dropTokens({ special: true }) },
       (s, n) => meanRows(s[2], all(n).slice(1, n - 1), dim),
     ],
   ];
@@ -208,15 +221,7 @@ Deno.test("PromptBERT pools the [MASK] state of each padded row", async () => {
 });
 
 Deno.test("a decoder is left-padded and pooled at each row's last real token", async () => {
-  const s = spec({
-    tokenizer: { _tag: "pretrained", model: "tiny-gpt2" },
-    encoder: {
-      _tag: "transformer",
-      model: "tiny-gpt2",
-      layers: { _tag: "last" },
-    },
-    pooling: "last",
-  });
+  const s = spec({ model: "tiny-gpt2", pooling: "last" });
   const got = await embed(s);
   const want = await reference(
     "tiny-gpt2",
@@ -242,22 +247,11 @@ Deno.test("missing weights name the missing file; bad layer choices are BadConfi
       `${MODELS}/no-weights/${f}`,
     );
   }
-  const missing = await run(spec({
-    tokenizer: { _tag: "pretrained", model: "no-weights" },
-    encoder: {
-      _tag: "transformer",
-      model: "no-weights",
-      layers: { _tag: "last" },
-    },
-  }));
+  const missing = await run(spec({ model: "no-weights" }));
   assert.match(missing, /MissingModelFiles/);
   assert.match(missing, /no-weights\/onnx\/model\.onnx/);
   const badLayer = await run(spec({
-    encoder: {
-      _tag: "transformer",
-      model: "tiny-bert",
-      layers: { _tag: "layers", indices: [7] },
-    },
+    vectors: transformer("tiny-bert", { layers: layers(7) }),
   }));
   assert.match(badLayer, /BadConfig/);
   assert.match(badLayer, /layer 7 is out of range/);
@@ -267,7 +261,7 @@ Deno.test("missing weights name the missing file; bad layer choices are BadConfi
   );
   assert.match(
     await run(
-      spec({ encoder: { _tag: "random", dim: 8, seed: 1 }, pooling: "cls" }),
+      spec({ vectors: randomVectors(8, 1), pooling: "cls" }),
     ),
     /needs a transformer encoder/,
   );
@@ -348,13 +342,8 @@ Deno.test("a sentence-transformers folder's Pooling, Dense and Normalize modules
     }),
   );
   const st = spec({
-    tokenizer: { _tag: "pretrained", model: "tiny-st" },
-    encoder: {
-      _tag: "transformer",
-      model: "tiny-st",
-      layers: { _tag: "last" },
-    },
-    sentenceTransformers: true,
+    model: "tiny-st",
+    after: [sentenceTransformersModules()],
   });
   const got = await embed(st);
   assert.equal(got.dim, 3);
@@ -374,12 +363,18 @@ Deno.test("a sentence-transformers folder's Pooling, Dense and Normalize modules
   });
   // A spec that contradicts the folder's pooling is refused, not changed.
   const exit = await Effect.runPromiseExit(
-    loadPipeline({ ...st, pooling: "cls" }).pipe(Effect.provide(layer)),
+    loadPipeline(
+      spec({
+        model: "tiny-st",
+        pooling: "cls",
+        after: [sentenceTransformersModules()],
+      }),
+    ).pipe(Effect.provide(layer)),
   );
   assert.ok(Exit.isFailure(exit));
   assert.match(
     String(exit.cause),
-    /pools by "mean" over every token; the spec says "cls"/,
+    /pools by "mean" over every token; the pipeline says "cls"/,
   );
 });
 
@@ -389,8 +384,8 @@ Deno.test("a model's input embedding table works as a static encoder", async () 
   const table = (fixtureWeights(config, SEED) as { word: Float32Array }).word;
   const got = await embed(
     spec({
-      encoder: { _tag: "inputEmbeddings", model: "tiny-bert" },
-      filters: { special: true, punctuation: false, subwords: false },
+      vectors: inputEmbeddings("tiny-bert"),
+      filter: dropTokens({ special: true }),
     }),
     ["a cat"],
   );

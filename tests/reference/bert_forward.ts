@@ -1,4 +1,4 @@
-import type { PaddedBatch } from "../../src/forward/batch.ts";
+import type { PaddedBatch } from "../../src/tokenize/pad_batch.ts";
 import type { HiddenStates } from "../../src/forward/hidden_states.ts";
 import type { BertWeights } from "../../src/onnx/fixture/weights.ts";
 import {

@@ -1,4 +1,4 @@
-import { type PaddedBatch, positionIds } from "../../src/forward/batch.ts";
+import { type PaddedBatch, positionIds } from "../../src/tokenize/pad_batch.ts";
 import type { HiddenStates } from "../../src/forward/hidden_states.ts";
 import type { Gpt2Weights } from "../../src/onnx/fixture/weights.ts";
 import {

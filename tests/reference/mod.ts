@@ -1,7 +1,11 @@
-import type { PaddedBatch } from "../../src/forward/batch.ts";
+import type { PaddedBatch } from "../../src/tokenize/pad_batch.ts";
 import type { HiddenStates } from "../../src/forward/hidden_states.ts";
 import type { FixtureWeights } from "../../src/onnx/fixture/build.ts";
-import type { BertWeights, Gpt2Weights, LlamaWeights } from "../../src/onnx/fixture/weights.ts";
+import type {
+  BertWeights,
+  Gpt2Weights,
+  LlamaWeights,
+} from "../../src/onnx/fixture/weights.ts";
 import { bertForward } from "./bert_forward.ts";
 import { gpt2Forward } from "./gpt2_forward.ts";
 import { llamaForward } from "./llama_forward.ts";

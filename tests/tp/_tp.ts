@@ -1,5 +1,5 @@
 import { Effect } from "effect";
-import type { PaddedBatch } from "../../src/forward/batch.ts";
+import type { PaddedBatch } from "../../src/tokenize/pad_batch.ts";
 import type { HiddenStates } from "../../src/forward/hidden_states.ts";
 import { Forward, forwardLayer } from "../../src/forward/service.ts";
 import type { LayerRange } from "../../src/onnx/tp/graph.ts";

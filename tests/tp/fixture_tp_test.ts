@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { padBatch, type PaddedBatch } from "../../src/forward/batch.ts";
+import { padBatch, type PaddedBatch } from "../../src/tokenize/pad_batch.ts";
 import { fixtureWeights } from "../../src/onnx/fixture/build.ts";
 import {
   gpt2Forward,

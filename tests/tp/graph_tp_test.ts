@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Effect, Exit } from "effect";
 import { resolve } from "node:path";
-import { padBatch } from "../../src/forward/batch.ts";
+import { padBatch } from "../../src/tokenize/pad_batch.ts";
 import { cacheDir } from "../../src/onnx/cache_dir.ts";
 import { GraphBuilder } from "../../src/onnx/fixture/graph_builder.ts";
 import {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Effect, Exit } from "effect";
 import { PLACEHOLDER_ID } from "../../src/llama2c/mod.ts";
-import { placeholderBatch } from "../../src/onnx/tp/prompt_batch.ts";
+import { placeholderBatch } from "../../src/prompt/prompt_batch.ts";
 import type { PromptSpec } from "../../src/prompt/prompt_spec.ts";
 import { TEMPLATES, withPlaceholder } from "../../src/prompt/templates.ts";
 import { wrapSentence } from "../../src/prompt/wrap.ts";

@@ -5,7 +5,7 @@ import {
   PLACEHOLDER_ID,
   type TokenPrepending,
 } from "../../src/llama2c/mod.ts";
-import { placeholderBatch } from "../../src/onnx/tp/prompt_batch.ts";
+import { placeholderBatch } from "../../src/prompt/prompt_batch.ts";
 import { TEMPLATES } from "../../src/prompt/templates.ts";
 import { maxAbsDiff } from "../onnx/_cases.ts";
 import { referenceStates, stories } from "../llama2c/stories.ts";

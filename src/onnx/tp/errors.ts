@@ -1,25 +1,17 @@
-import { Data } from "effect";
+import { Schema } from "effect";
 
 /** A graph that Token Prepending cannot be written into, or a layer range it cannot take. */
 export class TokenPrependingUnsupported
-  extends Data.TaggedError("TokenPrependingUnsupported")<{
-    readonly path: string;
-    readonly reason: string;
-  }> {
+  extends Schema.TaggedError<TokenPrependingUnsupported>()(
+    "TokenPrependingUnsupported",
+    {
+      path: Schema.String,
+      reason: Schema.String,
+    },
+  ) {
   override get message(): string {
     return `Cannot add Token Prepending to ${this.path}: ${this.reason}`;
   }
 }
 
-/** A prompt whose `<PST>` placeholder cannot be placed between two tokens. */
-export class PlaceholderUnplaceable
-  extends Data.TaggedError("PlaceholderUnplaceable")<{
-    readonly template: string;
-    readonly reason: string;
-  }> {
-  override get message(): string {
-    return `Cannot place the <PST> placeholder in template ${
-      JSON.stringify(this.template)
-    }: ${this.reason}`;
-  }
-}
+export { PlaceholderUnplaceable } from "../../prompt/placeholder_unplaceable.ts";

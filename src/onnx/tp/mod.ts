@@ -17,7 +17,7 @@ export {
   type PlaceholderBatch,
   placeholderBatch,
   type PlaceholderOptions,
-} from "./prompt_batch.ts";
+} from "../../prompt/prompt_batch.ts";
 export {
   tokenPrependingFile,
   type TokenPrependingModel,

@@ -1,19 +1,15 @@
 import assert from "node:assert/strict";
 import { Effect, Exit } from "effect";
 import { type Embeddings, fromData, row } from "../../src/embeddings.ts";
+import { columnMean, covariance } from "../../src/postprocess/moments.ts";
+import type { FittedAbtt } from "../../src/stages/abtt.ts";
 import {
   applyChain,
   applyStep,
-  chainFromJson,
-  chainToJson,
+  fit,
   fitChain,
   fitStep,
-  type PostprocessStep,
-} from "../../src/postprocess/mod.ts";
-import { columnMean, covariance } from "../../src/postprocess/moments.ts";
-
-const fit = (step: PostprocessStep, x: Embeddings) =>
-  Effect.runSync(fitStep(step, x));
+} from "./step_harness.ts";
 
 /** Deterministic pseudo-random sample with correlated, anisotropic columns. */
 const sample = (rows: number, dim: number, seed = 1): Embeddings => {
@@ -110,10 +106,9 @@ Deno.test("ABTT removes exactly the top principal components", () => {
 
 Deno.test("ABTT projections are orthogonal to the removed directions on new data", () => {
   const x = sample(300, 5);
-  const f = fit({ _tag: "abtt", k: 2 }, x);
-  assert.equal(f._tag, "abtt");
-  if (f._tag !== "abtt") return;
-  const out = applyStep(f, sample(20, 5, 99));
+  const step = fit({ _tag: "abtt", k: 2 }, x);
+  const f = step.f as FittedAbtt;
+  const out = applyStep(step, sample(20, 5, 99));
   for (let r = 0; r < out.rows; r++) {
     for (let c = 0; c < 2; c++) {
       let dot = 0;
@@ -150,41 +145,52 @@ Deno.test("quantile sends a tied value to the middle of its run", () => {
   assert.deepEqual(Array.from(out.data), [-0.5, 0, 0, 0.5]);
 });
 
-Deno.test("a chain fits each step on the previous step's output and round-trips as JSON", () => {
+Deno.test("a chain fits each step on the previous step's output and its artifact sections round-trip", () => {
   const x = sample(200, 4);
-  const steps: PostprocessStep[] = [
+  const fitted = fitChain([
     { _tag: "zscore" },
     { _tag: "whiten", k: 3 },
     { _tag: "l2" },
-  ];
-  const fitted = Effect.runSync(fitChain(steps, x));
+  ], x);
   const out = applyChain(fitted, x);
   assert.equal(out.dim, 3);
   for (let r = 0; r < out.rows; r++) {
     const v = row(out, r);
     close(Math.hypot(...v), 1, 1e-5, "unit length");
   }
-  const json = JSON.parse(JSON.stringify(chainToJson(fitted)));
-  const back = Effect.runSync(chainFromJson(json));
+  let dim = x.dim;
+  const back = fitted.map((s) => {
+    const a = s.module.artifact;
+    const f = a?.decode ? a.decode(a.encode(s.f), dim, s.decl) : s.f;
+    dim = s.module.outputDim(f, dim);
+    return { ...s, f };
+  });
   assert.deepEqual(applyChain(back, x).data, out.data);
 });
 
-Deno.test("a truncated or inconsistent artifact is refused with a BadConfig", () => {
-  const fitted = Effect.runSync(
-    fitChain([{ _tag: "center" }], sample(10, 4)),
+Deno.test("a truncated artifact section is refused, naming the field", () => {
+  const [center] = fitChain([{ _tag: "center" }], sample(10, 4));
+  const a = center.module.artifact!;
+  assert.throws(
+    () =>
+      a.decode!(
+        { meta: {}, arrays: { mean: Float32Array.of(1, 2) } },
+        4,
+        center.decl,
+      ),
+    /"mean" has 2 values, expected 4/,
   );
-  const json = chainToJson(fitted);
-  const truncated = [{ ...json[0], mean: [1, 2] }];
-  const e1 = Effect.runSyncExit(chainFromJson(truncated));
-  assert.ok(Exit.isFailure(e1));
-  assert.match(
-    String(e1.cause),
-    /BadConfig[\s\S]*mean has 2 values, expected 4/,
+  const [whiten] = fitChain([{ _tag: "whiten", k: 2 }], sample(50, 4));
+  const { k: _k, ...meta } = whiten.module.artifact!.encode(whiten.f).meta;
+  assert.throws(
+    () =>
+      whiten.module.artifact!.decode!(
+        { ...whiten.module.artifact!.encode(whiten.f), meta },
+        4,
+        whiten.decl,
+      ),
+    /field "k" is missing/,
   );
-  const mismatched = [...json, { _tag: "l2", dim: 7 }];
-  const e2 = Effect.runSyncExit(chainFromJson(mismatched));
-  assert.ok(Exit.isFailure(e2));
-  assert.match(String(e2.cause), /expects 7-d input/);
 });
 
 Deno.test("fitting on too few vectors and applying to the wrong width fail clearly", () => {

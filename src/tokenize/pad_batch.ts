@@ -23,7 +23,7 @@ export interface PaddedBatch {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { padBatch } from "./batch.ts";
+ * import { padBatch } from "./pad_batch.ts";
  * const b = padBatch([Uint32Array.of(5, 6, 7), Uint32Array.of(8)], 0, "left");
  * assert.deepEqual([...b.ids], [5, 6, 7, 0, 0, 8]);
  * assert.deepEqual([...b.mask], [1, 1, 1, 0, 0, 1]);
@@ -57,7 +57,7 @@ export const padBatch = (
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { positionIds } from "./batch.ts";
+ * import { positionIds } from "./pad_batch.ts";
  * const p = positionIds({ batch: 1, seq: 4, ids: new Int32Array(4), mask: Uint8Array.of(0, 0, 1, 1) });
  * assert.deepEqual([...p], [1, 1, 0, 1]);
  * ```

@@ -1,4 +1,4 @@
-import type { Tokenized } from "../tokenize/tokenized.ts";
+import type { Tokenized } from "./tokenized.ts";
 
 /**
  * Counts fitted on a collection of sentences (a general corpus, or the

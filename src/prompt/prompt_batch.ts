@@ -1,11 +1,11 @@
 import { Effect } from "effect";
-import { EmptyInput } from "../../errors.ts";
-import { padBatch, type PaddedBatch } from "../../forward/batch.ts";
-import type { PromptSpec } from "../../prompt/prompt_spec.ts";
-import { PST, withPlaceholder } from "../../prompt/templates.ts";
-import { cleanSentence, wrapSentence } from "../../prompt/wrap.ts";
-import type { Tokenizer } from "../../tokenize/tokenized.ts";
-import { PlaceholderUnplaceable } from "./errors.ts";
+import { EmptyInput } from "../errors.ts";
+import { padBatch, type PaddedBatch } from "../tokenize/pad_batch.ts";
+import type { PromptSpec } from "./prompt_spec.ts";
+import { PST, withPlaceholder } from "./templates.ts";
+import { cleanSentence, wrapSentence } from "./wrap.ts";
+import type { Tokenizer } from "../tokenize/tokenized.ts";
+import { PlaceholderUnplaceable } from "./placeholder_unplaceable.ts";
 
 /** A left-padded prompt batch for a Token-Prepending graph. */
 export interface PlaceholderBatch {

@@ -29,7 +29,7 @@ export {
 export { checkpointFloats, parseCheckpoint } from "./checkpoint.ts";
 export { headSize, kvDim, type LlamaConfig, parseHeader } from "./config.ts";
 export { decode, decodePiece } from "./decode.ts";
-export { encode } from "./encode.ts";
+export { encode, type EncodeCounter, encodeCounter } from "./encode.ts";
 export { Llama2cFormatError } from "./errors.ts";
 export {
   type ExportedModel,

@@ -20,7 +20,7 @@ export interface RepoListing {
 
 // The part of `GET /api/models/{repo}/revision/{rev}` read here.
 const ModelInfo = Schema.Struct({
-  sha: Schema.String,
+  sha: Schema.String.check(Schema.isPattern(/^[0-9a-f]{40}$/)),
   siblings: Schema.Array(Schema.Struct({ rfilename: Schema.String })),
 });
 

@@ -8,7 +8,7 @@ import {
   resolveUrl,
   statusError,
 } from "./http.ts";
-import type { ModelRef } from "./ref.ts";
+import { isCommitHash, type ModelRef } from "./ref.ts";
 import { type Checksum, etagCheck } from "./verify.ts";
 
 /** What a HEAD on a file's resolve URL tells: enough to cache it. */
@@ -33,6 +33,7 @@ export const normalizeEtag = (etag: string): string =>
   etag.replace(/^W\//, "").replace(/^"|"$/g, "");
 
 const MAX_RELATIVE_REDIRECTS = 5;
+const SAFE_ETAG = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
 /**
  * HEADs `{endpoint}/{repo}/resolve/{revision}/{path}` without following the
@@ -74,6 +75,14 @@ export const fetchMetadata = (
           status: response.status,
           reason:
             "no X-Repo-Commit or ETag header: is HF_ENDPOINT a Hugging Face hub?",
+        });
+      }
+      // Both name files in the cache: nothing but a hash may pass.
+      if (!isCommitHash(commit) || !SAFE_ETAG.test(normalizeEtag(etag))) {
+        return yield* new HubBadResponse({
+          url,
+          status: response.status,
+          reason: `commit "${commit}" or ETag ${etag} is not a hash`,
         });
       }
       // A redirect's own Content-Length counts its body, not the file.

@@ -35,15 +35,19 @@ const appendBody = (
 ) =>
   Effect.tryPromise({
     try: async (signal) => {
-      const reader = (body ?? new Blob().stream()).getReader();
-      const cancel = () => reader.cancel().catch(() => {});
-      signal.addEventListener("abort", cancel);
+      const stream = body ?? new Blob().stream();
       const file = await Deno.open(target, {
         create: true,
         write: true,
         append: !fresh,
         truncate: fresh,
+      }).catch(async (e) => {
+        await stream.cancel().catch(() => {});
+        throw e;
       });
+      const reader = stream.getReader();
+      const cancel = () => reader.cancel().catch(() => {});
+      signal.addEventListener("abort", cancel);
       try {
         for (;;) {
           let read: ReadableStreamReadResult<Uint8Array>;
@@ -71,7 +75,7 @@ const appendBody = (
 /**
  * Downloads into `target`, resuming from its bytes with `Range: bytes=N-`
  * (starting over when the server answers 200 instead of 206), and retrying
- * a broken connection. The bytes stay in `target` for the caller to check.
+ * a failed connection or one that broke mid-file. The bytes stay in `target` for the caller to check.
  */
 export const transfer = (
   config: HubConfig,
@@ -92,7 +96,16 @@ export const transfer = (
         headers: onHub
           ? hubHeaders(config, range)
           : hubHeaders({ ...config, token: undefined }, range),
-      });
+      }).pipe(
+        // Could not connect: try again shortly while attempts remain.
+        Effect.catchTag("HubNetworkError", (e) =>
+          attempt >= attempts
+            ? Effect.fail(e)
+            : Effect.as(Effect.sleep(250 * attempt), undefined)),
+      );
+      if (response === undefined) {
+        continue;
+      }
       if (!response.ok && response.status !== 416) {
         yield* discardBody(response);
         return yield* Effect.fail(
@@ -112,7 +125,8 @@ export const transfer = (
           .startsWith(`bytes ${offset}-`));
       if (misfit) {
         yield* discardBody(response);
-        yield* fsTry(job.target, () => Deno.truncate(job.target, 0));
+        yield* fsTry(job.target, () =>
+          Deno.truncate(job.target, 0));
         if (attempt >= attempts) {
           return yield* new HubBadResponse({
             url: job.url,
@@ -123,13 +137,16 @@ export const transfer = (
         continue;
       }
       // A 200 to a range request carries the whole file: start over.
-      if (response.status !== 206) offset = 0;
+      if (response.status !== 206) {
+        offset = 0;
+      }
       const task = config.progress?.start(job.path, job.size, offset);
       const cut = yield* appendBody(
         job.target,
         response.body,
         offset === 0,
-        (n) => task?.advance(n),
+        (n) =>
+          task?.advance(n),
       );
       task?.finish();
       if (cut === undefined) return;

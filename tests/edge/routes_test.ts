@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import { Effect } from "effect";
 import { cosine } from "../../src/embeddings.ts";
 import { embedWith } from "../../mod.ts";
+import { pipeline } from "../../src/pipeline/builder.ts";
 import { base64ToFloats } from "../../src/serve/float_base64.ts";
+import {
+  dropTokens,
+  meanPool,
+  quantize,
+  randomVectors,
+  wordTokens,
+} from "../../src/stages/mod.ts";
 import { testLayer, testPaths } from "../test_paths.ts";
 import { assertOpenAiError } from "./assert_openai_error.ts";
 import { edgeFixture, testApp, testPipeline } from "./test_service.ts";
@@ -305,4 +313,112 @@ Deno.test("a transformer pipeline is served on the WASM backend, batched like th
     // Batched with different padding: equal up to float rounding.
     v.forEach((x, j) => assert.ok(Math.abs(x - w[j]) < 1e-5));
   });
+});
+
+Deno.test("quantized pipelines answer integers at int8 precision, one byte a value in base64", async () => {
+  const words = wordTokens({ lowercase: true });
+  const vectors = randomVectors(16, 3);
+  const drop = dropTokens({ special: true, punctuation: true });
+  const registry = [
+    pipeline("q-float", words, vectors, drop, meanPool()),
+    pipeline("q-binary", words, vectors, drop, meanPool(), quantize("binary")),
+    pipeline(
+      "q-int8",
+      words,
+      vectors,
+      drop,
+      meanPool(),
+      quantize("int8", "corpus"),
+      { corpusSentences: 500 },
+    ),
+  ];
+  const app = await testApp({}, registry);
+  const texts = [
+    "A man is playing a guitar.",
+    "A person plays an instrument.",
+    "The stock market fell sharply today.",
+    "Two dogs run in the snow.",
+  ];
+  const ask = async (model: string, extra: Record<string, unknown> = {}) => {
+    const { path, init } = post("/v1/embeddings", {
+      model,
+      input: texts,
+      ...extra,
+    });
+    const res = await app.request(path, init);
+    assert.equal(res.status, 200, await res.clone().text());
+    const body = await res.json();
+    return {
+      precision: res.headers.get("x-sentemb-precision"),
+      vectors: body.data.map((d: { embedding: unknown }) => d.embedding),
+    };
+  };
+  const bytesOf = (b64: string) =>
+    new Int8Array(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)).buffer);
+
+  const float = await ask("q-float");
+  assert.equal(float.precision, "float32");
+  const v = float.vectors as number[][];
+  assert.equal(v[0].length, 16);
+
+  // Binary: the signs of the float vector, 8 to a byte, most significant bit
+  // first, shifted by −128 into int8.
+  const packed = v.map((x) =>
+    Array.from({ length: 2 }, (_, b) => {
+      let byte = 0;
+      for (let bit = 0; bit < 8; bit++) {
+        byte = byte * 2 + (x[b * 8 + bit] > 0 ? 1 : 0);
+      }
+      return byte - 128;
+    })
+  );
+  const binary = await ask("q-binary");
+  assert.equal(binary.precision, "int8");
+  assert.deepEqual(binary.vectors, packed);
+  // Both signs occur, so the check sees more than one bit pattern.
+  assert.ok(new Set(packed.flat()).size > 1);
+  const binary64 = await ask("q-binary", { encoding_format: "base64" });
+  assert.equal(binary64.precision, "int8");
+  binary64.vectors.forEach((b64: string, i: number) =>
+    assert.deepEqual(bytesOf(b64), Int8Array.from(packed[i]))
+  );
+
+  // int8: integers in range, one per dimension, ordered as the float values
+  // are (each dimension's map from its corpus range to −128..127 is monotone).
+  const int8 = await ask("q-int8");
+  assert.equal(int8.precision, "int8");
+  const q = int8.vectors as number[][];
+  for (const row of q) {
+    assert.equal(row.length, 16);
+    for (const x of row) {
+      assert.ok(Number.isInteger(x) && x >= -128 && x <= 127, String(x));
+    }
+  }
+  for (let j = 0; j < 16; j++) {
+    for (let a = 0; a < texts.length; a++) {
+      for (let b = 0; b < texts.length; b++) {
+        if (v[a][j] < v[b][j]) assert.ok(q[a][j] <= q[b][j], `dim ${j}`);
+      }
+    }
+  }
+  assert.ok(new Set(q.flat()).size > 4, "values spread over the range");
+  const int864 = await ask("q-int8", { encoding_format: "base64" });
+  assert.equal(int864.precision, "int8");
+  int864.vectors.forEach((b64: string, i: number) => {
+    const bytes = bytesOf(b64);
+    assert.equal(bytes.length, 16);
+    assert.deepEqual(bytes, Int8Array.from(q[i]));
+  });
+
+  // Packed or quantized components are not a smaller embedding.
+  const fewer = post("/v1/embeddings", {
+    model: "q-binary",
+    input: "x",
+    dimensions: 1,
+  });
+  await assertOpenAiError(
+    await app.request(fewer.path, fewer.init),
+    400,
+    "pipeline_not_servable",
+  );
 });

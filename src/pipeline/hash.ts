@@ -1,4 +1,7 @@
-import { createHash } from "node:crypto";
+// @noble/hashes: synchronous SHA-256 that runs in browsers too (the page
+// assembles pipelines), where node:crypto does not exist.
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import type { PipelineSpec } from "./spec.ts";
 
 // Keys sorted at every depth, so the hash depends on content, not on the
@@ -22,9 +25,7 @@ const canonical = (value: unknown): unknown => {
  */
 export const pipelineHash = (spec: PipelineSpec): string => {
   const { description: _description, ...content } = spec;
-  return createHash("sha256")
-    .update(JSON.stringify(canonical(content)))
-    .digest("hex")
+  return bytesToHex(sha256(utf8ToBytes(JSON.stringify(canonical(content)))))
     .slice(0, 12);
 };
 

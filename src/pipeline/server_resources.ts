@@ -5,23 +5,23 @@ import { BadConfig } from "../errors.ts";
 import { exportLlama2c } from "../llama2c/export_onnx.ts";
 import { artifactDirs, modelFolder, Paths } from "../paths.ts";
 import type { Services } from "../services.ts";
-import { STAGES } from "../stages/registry.ts";
 import type { PipelineResources } from "../stages/resources.ts";
 import { readStModules } from "../stages/st_module_files.ts";
-import type {
-  StaticVectorsModule,
-  TokenizerModule,
-} from "../stages/token_modules.ts";
+import { STATIC_LOADERS, TOKENIZER_LOADERS } from "./server_loaders.ts";
 import { loadTransformerStage } from "../forward/load_transformer_stage.ts";
 
 // Several pipelines loaded in one process (an eval grid, the server) share
 // the corpus text instead of re-reading it.
 const corpusCache = new Map<string, string[]>();
 
-const moduleFor = <M>(tag: string, phase: string): M | undefined => {
-  const m = (STAGES as Record<string, { phase: string }>)[tag];
-  return m?.phase === phase ? m as M : undefined;
-};
+// A loader table looked up by a declaration's tag (checked by the plan).
+const loaderFor = <A>(
+  table: Readonly<Record<string, (d: never) => A>>,
+  d: { readonly _tag: string },
+): ((d: unknown) => A) | undefined =>
+  Object.hasOwn(table, d._tag)
+    ? table[d._tag] as unknown as (d: unknown) => A
+    : undefined;
 
 const notA = (tag: string, what: string) =>
   new BadConfig({ subject: `stage "${tag}"`, reason: `is not ${what}` });
@@ -42,13 +42,13 @@ export const serverResources: Effect.Effect<
     Effect.provideContext(e, context);
   return {
     tokenizer: (d) => {
-      const m = moduleFor<TokenizerModule>(d._tag, "tokenizer");
-      return m ? run(m.load(d)) : Effect.fail(notA(d._tag, "a tokenizer"));
+      const load = loaderFor(TOKENIZER_LOADERS, d);
+      return load ? run(load(d)) : Effect.fail(notA(d._tag, "a tokenizer"));
     },
     staticVectors: (d) => {
-      const m = moduleFor<StaticVectorsModule>(d._tag, "vectors");
-      return m?.kind === "static"
-        ? run(m.load(d))
+      const load = loaderFor(STATIC_LOADERS, d);
+      return load
+        ? run(load(d))
         : Effect.fail(notA(d._tag, "a static encoder"));
     },
     transformer: (d, tokenizer, options) =>

@@ -54,13 +54,6 @@ export const contextualAverageModule: StaticVectorsModule<
     `model weights ${d.model}/${d.file ?? "onnx/model.onnx"}`,
   ],
   notPortable: () => "its table is read on the server",
-  load: (d) =>
-    Effect.fail(
-      new BadConfig({
-        subject: `contextualAverage ${d.model}`,
-        reason: "its table is fitted on a corpus or read from the artifact",
-      }),
-    ),
   fitTable: (d, { corpus, tokenizer, shipped, resources }) =>
     Effect.gen(function* () {
       if (shipped) {

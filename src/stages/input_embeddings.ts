@@ -1,5 +1,4 @@
 import { Schema } from "effect";
-import { loadInputEmbeddings } from "../static/input_embeddings.ts";
 import type { StaticVectorsModule } from "./token_modules.ts";
 
 /** The input embedding table of a model's ONNX graph, as static vectors. */
@@ -31,5 +30,4 @@ export const inputEmbeddingsModule: StaticVectorsModule<InputEmbeddingsStage> =
       `model weights ${d.model}/${d.file ?? "onnx/model.onnx"}`,
     ],
     notPortable: () => "it reads a model's embedding table on the server",
-    load: (d) => loadInputEmbeddings(d.model, d.file),
   };

@@ -1,5 +1,4 @@
-import { Effect, Schema } from "effect";
-import { loadLlama2c } from "../llama2c/load.ts";
+import { Schema } from "effect";
 import type { TokenizerModule } from "./token_modules.ts";
 
 /**
@@ -26,9 +25,4 @@ export const llama2cTokenizerModule: TokenizerModule<Llama2cTokenizerStage> = {
   sources: () => [],
   needs: (d) => [`llama2.c checkpoint ${d.model}/${d.model}.bin`],
   notPortable: () => undefined,
-  load: (d) =>
-    loadLlama2c(d.model, {
-      checkpoint: `${d.model}.bin`,
-      tokenizer: d.tokenizer,
-    }).pipe(Effect.map((m) => m.tokenizer)),
 };

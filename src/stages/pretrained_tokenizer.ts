@@ -1,5 +1,4 @@
 import { Schema } from "effect";
-import { loadPretrainedTokenizer } from "../tokenize/pretrained_tokenizer.ts";
 import type { TokenizerModule } from "./token_modules.ts";
 
 /** The tokenizer of a model folder (`tokenizer.json`), or a hub id. */
@@ -24,5 +23,4 @@ export const pretrainedTokenizerModule: TokenizerModule<
   sources: () => [],
   needs: (d) => [`tokenizer ${d.model}`],
   notPortable: () => undefined,
-  load: (d) => loadPretrainedTokenizer(d.model),
 };

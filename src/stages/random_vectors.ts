@@ -1,5 +1,4 @@
-import { Effect, Schema } from "effect";
-import { randomEncoder } from "../static/random_encoder.ts";
+import { Schema } from "effect";
 import type { StaticVectorsModule } from "./token_modules.ts";
 
 const PositiveInt = Schema.Int.check(Schema.isGreaterThan(0));
@@ -28,5 +27,4 @@ export const randomVectorsModule: StaticVectorsModule<RandomVectorsStage> = {
   sources: () => [],
   needs: () => [],
   notPortable: () => undefined,
-  load: (d) => Effect.succeed(randomEncoder(d)),
 };

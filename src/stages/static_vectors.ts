@@ -1,7 +1,6 @@
 import { Effect, Schema } from "effect";
 import type { ArtifactSection } from "../artifact/artifact_section.ts";
 import type { StaticEncoder } from "../aggregate/static_encoder.ts";
-import type { Tokenizer } from "../tokenize/tokenized.ts";
 import {
   contextualAverageModule,
   ContextualAverageStage,
@@ -11,8 +10,8 @@ import {
   InputEmbeddingsStage,
 } from "./input_embeddings.ts";
 import { randomVectorsModule, RandomVectorsStage } from "./random_vectors.ts";
-import type { LoadError, PipelineResources } from "./resources.ts";
-import type { StaticVectorsModule } from "./token_modules.ts";
+import type { LoadError } from "./resources.ts";
+import type { StaticVectorsModule, TableInput } from "./token_modules.ts";
 import { wordVectorsModule, WordVectorsStage } from "./word_vectors.ts";
 
 /** Any static token table: what a static pipeline or a static mix declares. */
@@ -40,12 +39,7 @@ export const STATIC_VECTORS: Readonly<
  */
 export const resolveStaticVectors = (
   d: StaticVectorsStage,
-  input: {
-    readonly corpus: ReadonlyArray<string>;
-    readonly tokenizer: Tokenizer;
-    readonly shipped: ArtifactSection | undefined;
-    readonly resources: PipelineResources;
-  },
+  input: TableInput,
 ): Effect.Effect<
   { readonly encoder: StaticEncoder; readonly section?: ArtifactSection },
   LoadError

@@ -4,7 +4,6 @@ import type { TokenFilter } from "../aggregate/token_filter.ts";
 import type { TokenStats } from "../tokenize/token_stats.ts";
 import type { TokenWeight } from "../aggregate/weighting.ts";
 import type { ArtifactSection } from "../artifact/artifact_section.ts";
-import type { Services } from "../services.ts";
 import type { StaticEncoder } from "../aggregate/static_encoder.ts";
 import type { Tokenized, Tokenizer } from "../tokenize/tokenized.ts";
 import type { FitSource } from "./fit_source.ts";
@@ -20,11 +19,22 @@ export interface PromptModule<D extends Declaration = Declaration>
   readonly phase: "prompt";
 }
 
-/** Turns text into tokens; loaded from files on the server. */
+/**
+ * Turns text into tokens. Its files are read by the server's loaders
+ * (`src/pipeline/server_loaders.ts`); a client hands the tokenizer over.
+ */
 export interface TokenizerModule<D extends Declaration = Declaration>
   extends StageModule<D> {
   readonly phase: "tokenizer";
-  load(d: D): Effect.Effect<Tokenizer, LoadError, Services>;
+}
+
+/** What fitting a static table over the corpus reads. */
+export interface TableInput {
+  readonly corpus: ReadonlyArray<string>;
+  readonly tokenizer: Tokenizer;
+  /** Its section of the shipped artifact, when there is one. */
+  readonly shipped: ArtifactSection | undefined;
+  readonly resources: PipelineResources;
 }
 
 /** A table of token vectors (static encoders). */
@@ -34,19 +44,13 @@ export interface StaticVectorsModule<D extends Declaration = Declaration>
   readonly kind: "static";
   /** Whether token ids must come from the model's own tokenizer. */
   readonly needsModelTokenizer: boolean;
-  load(d: D): Effect.Effect<StaticEncoder, LoadError, Services>;
   /**
    * For a table averaged over the corpus ("Avg."): fits it (or reads its
    * shipped section) and returns the encoder with the section to ship.
    */
   fitTable?(
     d: D,
-    input: {
-      readonly corpus: ReadonlyArray<string>;
-      readonly tokenizer: Tokenizer;
-      readonly shipped: ArtifactSection | undefined;
-      readonly resources: PipelineResources;
-    },
+    input: TableInput,
   ): Effect.Effect<
     { readonly encoder: StaticEncoder; readonly section: ArtifactSection },
     LoadError

@@ -1,5 +1,4 @@
-import { Effect, Schema } from "effect";
-import { wordTokenizer as makeWordTokenizer } from "../tokenize/word_tokenizer.ts";
+import { Schema } from "effect";
 import type { TokenizerModule } from "./token_modules.ts";
 
 /** Vocabulary-free words (no file needed); ids are hashes of the words. */
@@ -26,5 +25,4 @@ export const wordTokenizerModule: TokenizerModule<WordTokenizerStage> = {
   sources: () => [],
   needs: () => [],
   notPortable: () => undefined,
-  load: (d) => Effect.succeed(makeWordTokenizer(d)),
 };

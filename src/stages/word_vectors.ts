@@ -1,5 +1,4 @@
 import { Schema } from "effect";
-import { loadWordVectors } from "../static/word_vectors.ts";
 import type { StaticVectorsModule } from "./token_modules.ts";
 
 /** A word2vec/GloVe text file, relative to the models folder. */
@@ -23,5 +22,4 @@ export const wordVectorsModule: StaticVectorsModule<WordVectorsStage> = {
   sources: () => [],
   needs: (d) => [`word vectors ${d.file}`],
   notPortable: () => "it needs a word-vector file",
-  load: (d) => loadWordVectors(d.file),
 };

@@ -10,7 +10,7 @@ import { TINY_CONFIGS } from "../../src/onnx/fixture/config.ts";
 import { buildModelFolder } from "../../src/onnx/fixture/model_folder.ts";
 import { planOf } from "../../src/pipeline/plan.ts";
 import type { PipelineSpec } from "../../src/pipeline/spec.ts";
-import { writeSafetensors } from "../../src/static/safetensors.ts";
+import { writeStFolder } from "../st_folder.ts";
 import { testPaths } from "../test_paths.ts";
 
 /**
@@ -78,74 +78,11 @@ export const goldenCases = (fixtures: string) =>
   });
 
 /** A sentence-transformers folder over golden-bert: mean, Dense 32→8 tanh, Normalize. */
-const stFolder = (fixtures: string) => {
-  const dir = `${fixtures}/golden-st`;
-  for (const d of ["onnx", "1_Pooling", "2_Dense"]) {
-    Deno.mkdirSync(`${dir}/${d}`, { recursive: true });
-  }
-  for (
-    const f of [
-      "tokenizer.json",
-      "tokenizer_config.json",
-      "config.json",
-      "vocab.txt",
-      "onnx/model.onnx",
-    ]
-  ) {
-    try {
-      Deno.copyFileSync(`${fixtures}/golden-bert/${f}`, `${dir}/${f}`);
-    } catch {
-      // optional tokenizer files
-    }
-  }
-  const module = (i: number, path: string, type: string) => ({
-    idx: i,
-    name: String(i),
-    path,
-    type: `sentence_transformers.models.${type}`,
+const stFolder = (fixtures: string) =>
+  writeStFolder(`${fixtures}/golden-st`, `${fixtures}/golden-bert`, {
+    weight: Float32Array.from(
+      { length: 8 * 32 },
+      (_, i) => Math.sin(i * 0.7) * 0.3,
+    ),
+    bias: Float32Array.from({ length: 8 }, (_, i) => (i - 4) * 0.05),
   });
-  Deno.writeTextFileSync(
-    `${dir}/modules.json`,
-    JSON.stringify([
-      module(0, "", "Transformer"),
-      module(1, "1_Pooling", "Pooling"),
-      module(2, "2_Dense", "Dense"),
-      module(3, "3_Normalize", "Normalize"),
-    ]),
-  );
-  Deno.writeTextFileSync(
-    `${dir}/1_Pooling/config.json`,
-    JSON.stringify({
-      word_embedding_dimension: 32,
-      pooling_mode_cls_token: false,
-      pooling_mode_mean_tokens: true,
-      pooling_mode_max_tokens: false,
-      pooling_mode_mean_sqrt_len_tokens: false,
-    }),
-  );
-  Deno.writeTextFileSync(
-    `${dir}/2_Dense/config.json`,
-    JSON.stringify({
-      in_features: 32,
-      out_features: 8,
-      bias: true,
-      activation_function: "torch.nn.modules.activation.Tanh",
-    }),
-  );
-  Deno.writeFileSync(
-    `${dir}/2_Dense/model.safetensors`,
-    writeSafetensors({
-      "linear.weight": {
-        shape: [8, 32],
-        data: Float32Array.from(
-          { length: 8 * 32 },
-          (_, i) => Math.sin(i * 0.7) * 0.3,
-        ),
-      },
-      "linear.bias": {
-        shape: [8],
-        data: Float32Array.from({ length: 8 }, (_, i) => (i - 4) * 0.05),
-      },
-    }),
-  );
-};

@@ -9,7 +9,7 @@ import {
 import { buildModelFolder } from "../../src/onnx/fixture/model_folder.ts";
 import { referenceForward } from "../reference/mod.ts";
 import { loadPipeline } from "../../src/pipeline/load.ts";
-import { writeSafetensors } from "../../src/static/safetensors.ts";
+import { writeStFolder } from "../st_folder.ts";
 import { pipeline } from "../../src/pipeline/builder.ts";
 import type {
   PipelineSpec,
@@ -269,78 +269,16 @@ Deno.test("missing weights name the missing file; bad layer choices are BadConfi
 
 Deno.test("a sentence-transformers folder's Pooling, Dense and Normalize modules are honoured", async () => {
   await folders;
-  const dir = `${MODELS}/tiny-st`;
-  await Deno.mkdir(`${dir}/1_Pooling`, { recursive: true });
-  await Deno.mkdir(`${dir}/2_Dense`, { recursive: true });
-  for (const f of ["tokenizer.json", "tokenizer_config.json", "config.json"]) {
-    await Deno.copyFile(`${MODELS}/tiny-bert/${f}`, `${dir}/${f}`);
-  }
-  await Deno.mkdir(`${dir}/onnx`, { recursive: true });
-  await Deno.copyFile(
-    `${MODELS}/tiny-bert/onnx/model.onnx`,
-    `${dir}/onnx/model.onnx`,
-  );
-  await Deno.writeTextFile(
-    `${dir}/modules.json`,
-    JSON.stringify([
-      {
-        idx: 0,
-        name: "0",
-        path: "",
-        type: "sentence_transformers.models.Transformer",
-      },
-      {
-        idx: 1,
-        name: "1",
-        path: "1_Pooling",
-        type: "sentence_transformers.models.Pooling",
-      },
-      {
-        idx: 2,
-        name: "2",
-        path: "2_Dense",
-        type: "sentence_transformers.models.Dense",
-      },
-      {
-        idx: 3,
-        name: "3",
-        path: "3_Normalize",
-        type: "sentence_transformers.models.Normalize",
-      },
-    ]),
-  );
-  await Deno.writeTextFile(
-    `${dir}/1_Pooling/config.json`,
-    JSON.stringify({
-      word_embedding_dimension: 32,
-      pooling_mode_cls_token: false,
-      pooling_mode_mean_tokens: true,
-      pooling_mode_max_tokens: false,
-      pooling_mode_mean_sqrt_len_tokens: false,
-    }),
-  );
   // A 3 x 32 projection with a bias and tanh, worked through by hand below.
   const W = Float32Array.from(
     { length: 3 * 32 },
     (_, i) => ((i * 7) % 11 - 5) / 10,
   );
   const B = Float32Array.of(0.1, -0.2, 0.3);
-  await Deno.writeTextFile(
-    `${dir}/2_Dense/config.json`,
-    JSON.stringify({
-      in_features: 32,
-      out_features: 3,
-      bias: true,
-      activation_function: "torch.nn.modules.activation.Tanh",
-    }),
-  );
-  await Deno.writeFile(
-    `${dir}/2_Dense/model.safetensors`,
-    writeSafetensors({
-      "linear.weight": { shape: [3, 32], data: W },
-      "linear.bias": { shape: [3], data: B },
-    }),
-  );
+  writeStFolder(`${MODELS}/tiny-st`, `${MODELS}/tiny-bert`, {
+    weight: W,
+    bias: B,
+  });
   const st = spec({
     model: "tiny-st",
     after: [sentenceTransformersModules()],

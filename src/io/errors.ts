@@ -1,4 +1,4 @@
-import { Data } from "effect";
+import { Schema } from "effect";
 
 /**
  * The typed failures of the streaming input/output layer. Each names the
@@ -8,10 +8,11 @@ import { Data } from "effect";
  */
 
 /** A line that is not valid UTF-8 (and `skipInvalid` was not asked for). */
-export class InvalidUtf8 extends Data.TaggedError("InvalidUtf8")<{
-  readonly source: string;
-  readonly line: number;
-}> {
+export class InvalidUtf8
+  extends Schema.TaggedError<InvalidUtf8>()("InvalidUtf8", {
+    source: Schema.String,
+    line: Schema.Number,
+  }) {
   override get message(): string {
     return `${this.source}: line ${this.line} is not valid UTF-8 ` +
       `(re-encode the file as UTF-8, or skip such lines with skipInvalid)`;
@@ -19,11 +20,12 @@ export class InvalidUtf8 extends Data.TaggedError("InvalidUtf8")<{
 }
 
 /** Input that looks binary (a NUL byte), refused rather than embedded as garbage. */
-export class BinaryInput extends Data.TaggedError("BinaryInput")<{
-  readonly source: string;
-  readonly line: number;
-  readonly reason: string;
-}> {
+export class BinaryInput
+  extends Schema.TaggedError<BinaryInput>()("BinaryInput", {
+    source: Schema.String,
+    line: Schema.Number,
+    reason: Schema.String,
+  }) {
   override get message(): string {
     return `${this.source} looks binary, not UTF-8 text: ${this.reason} ` +
       `(line ${this.line})`;
@@ -31,13 +33,14 @@ export class BinaryInput extends Data.TaggedError("BinaryInput")<{
 }
 
 /** A record longer than the character cap under the `fail` policy. */
-export class RecordTooLong extends Data.TaggedError("RecordTooLong")<{
-  readonly source: string;
-  readonly line: number;
-  /** The record's length in UTF-16 code units, or a lower bound when cut off. */
-  readonly chars: number;
-  readonly max: number;
-}> {
+export class RecordTooLong
+  extends Schema.TaggedError<RecordTooLong>()("RecordTooLong", {
+    source: Schema.String,
+    line: Schema.Number,
+    /** The record's length in UTF-16 code units, or a lower bound when cut off. */
+    chars: Schema.Number,
+    max: Schema.Number,
+  }) {
   override get message(): string {
     return `${this.source}: the record on line ${this.line} has ` +
       `${this.chars} characters, more than the cap of ${this.max} ` +
@@ -46,21 +49,23 @@ export class RecordTooLong extends Data.TaggedError("RecordTooLong")<{
 }
 
 /** A JSONL or CSV record that does not parse or lacks the id or text field. */
-export class MalformedRecord extends Data.TaggedError("MalformedRecord")<{
-  readonly source: string;
-  readonly line: number;
-  readonly reason: string;
-}> {
+export class MalformedRecord
+  extends Schema.TaggedError<MalformedRecord>()("MalformedRecord", {
+    source: Schema.String,
+    line: Schema.Number,
+    reason: Schema.String,
+  }) {
   override get message(): string {
     return `${this.source}: line ${this.line}: ${this.reason}`;
   }
 }
 
 /** An id that an ids file (one id a line) cannot hold. */
-export class UnwritableId extends Data.TaggedError("UnwritableId")<{
-  readonly id: string;
-  readonly line: number;
-}> {
+export class UnwritableId
+  extends Schema.TaggedError<UnwritableId>()("UnwritableId", {
+    id: Schema.String,
+    line: Schema.Number,
+  }) {
   override get message(): string {
     return `The id ${
       JSON.stringify(this.id)
@@ -70,9 +75,10 @@ export class UnwritableId extends Data.TaggedError("UnwritableId")<{
 }
 
 /** The reader of our output went away (`| head`): stop quietly, status 0. */
-export class OutputClosed extends Data.TaggedError("OutputClosed")<{
-  readonly target: string;
-}> {
+export class OutputClosed
+  extends Schema.TaggedError<OutputClosed>()("OutputClosed", {
+    target: Schema.String,
+  }) {
   override get message(): string {
     return `${this.target} was closed by its reader`;
   }

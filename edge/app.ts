@@ -1,6 +1,8 @@
 import { Effect, Exit } from "effect";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import type { Context as HonoContext } from "hono";
+import { cors } from "hono/cors";
 import { cosine, row } from "../src/embeddings.ts";
 import type { EmbeddingService } from "../src/serve/embedding_service.ts";
 import { vectorToBase64 } from "../src/serve/float_base64.ts";
@@ -8,7 +10,13 @@ import {
   EmbeddingsRequest,
   SimilarityRequest,
 } from "../src/serve/openai_schema.ts";
-import { BodyTooLarge } from "../src/serve/serve_errors.ts";
+import {
+  BodyTimeout,
+  BodyTooLarge,
+  RequestTimeout,
+  TooManyBodies,
+} from "../src/serve/serve_errors.ts";
+import type { ModelInfo } from "../src/serve/embedding_service.ts";
 import { errorResponse } from "./errors.ts";
 import { PAGE_HTML } from "./page.ts";
 import { PAGE_JS } from "./page_bundle.generated.ts";
@@ -40,11 +48,54 @@ export const createApp = (service: Service): Hono => {
 
   const fail = (error: unknown) => {
     const { status, body } = errorResponse(error);
-    return new Response(JSON.stringify(body), {
-      status,
-      headers: { "content-type": "application/json" },
-    });
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+    };
+    const retry = (error as { retryAfter?: unknown } | undefined)?.retryAfter;
+    if (typeof retry === "number") headers["retry-after"] = String(retry);
+    return new Response(JSON.stringify(body), { status, headers });
   };
+
+  // Every request has a deadline: the service's own limit answers a typed
+  // 504 first; this one catches whatever else runs long.
+  app.use("*", async (_c, next) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), config.timeoutMs + 1000);
+    });
+    try {
+      const outcome = await Promise.race([
+        next().then(() => "done" as const),
+        late,
+      ]);
+      if (outcome === "late") {
+        return fail(new RequestTimeout({ ms: config.timeoutMs }));
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+
+  // Cross-origin requests only from the configured origins (none by default).
+  if (config.corsOrigins.length > 0) {
+    app.use(
+      "*",
+      cors({
+        origin: config.corsOrigins.includes("*")
+          ? "*"
+          : [...config.corsOrigins],
+        allowMethods: ["GET", "HEAD", "POST", "OPTIONS"],
+        allowHeaders: ["content-type", "authorization"],
+        exposeHeaders: [
+          "x-sentemb-pipeline-hash",
+          "x-sentemb-precision",
+          "x-sentemb-truncated",
+          "retry-after",
+        ],
+        maxAge: 600,
+      }),
+    );
+  }
 
   // Runs a service effect, answering with its value or its typed failure.
   const respond = async <A, E>(
@@ -62,14 +113,48 @@ export const createApp = (service: Service): Hono => {
     onError: () => fail(new BodyTooLarge({ max: config.maxBodyBytes })),
   });
 
+  // A body must arrive within the read limit, and only so many are read at
+  // once (Deno.serve has neither setting; see README "HTTP API").
+  let bodies = 0;
+  const readBody = async (
+    c: HonoContext,
+  ): Promise<ArrayBuffer | Response> => {
+    if (bodies >= config.maxBodiesInFlight) {
+      return fail(
+        new TooManyBodies({ max: config.maxBodiesInFlight, retryAfter: 1 }),
+      );
+    }
+    bodies++;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const late = new Promise<"late">((resolve) => {
+        timer = setTimeout(() => resolve("late"), config.bodyTimeoutMs);
+      });
+      const bytes = await Promise.race([c.req.arrayBuffer(), late]);
+      if (bytes === "late") {
+        c.req.raw.body?.cancel().catch(() => {});
+        return fail(new BodyTimeout({ ms: config.bodyTimeoutMs }));
+      }
+      return bytes;
+    } finally {
+      clearTimeout(timer);
+      bodies--;
+    }
+  };
+
   app.post("/v1/embeddings", limit, async (c) => {
-    const bytes = await c.req.arrayBuffer();
+    const bytes = await readBody(c);
+    if (bytes instanceof Response) return bytes;
     return respond(
       Effect.gen(function* () {
         const req = yield* readJson(EmbeddingsRequest, bytes);
         const texts = typeof req.input === "string" ? [req.input] : req.input;
         const result = yield* service.embed(req.model, texts, {
-          dimensions: req.dimensions,
+          ...(req.dimensions !== undefined
+            ? { dimensions: req.dimensions }
+            : {}),
+          ...(req.truncate !== undefined ? { truncate: req.truncate } : {}),
+          encoding: req.encoding_format ?? "float",
         });
         return { req, result };
       }),
@@ -97,6 +182,8 @@ export const createApp = (service: Service): Hono => {
             // int8/uint8 for quantized pipelines: values are integers, and
             // base64 carries one byte each.
             "x-sentemb-precision": result.precision,
+            // Inputs cut to the token limit (usage counts what was embedded).
+            "x-sentemb-truncated": String(result.truncated),
           },
         );
       },
@@ -104,14 +191,20 @@ export const createApp = (service: Service): Hono => {
   });
 
   app.post("/v1/similarity", limit, async (c) => {
-    const bytes = await c.req.arrayBuffer();
+    const bytes = await readBody(c);
+    if (bytes instanceof Response) return bytes;
     return respond(
       Effect.gen(function* () {
         const req = yield* readJson(SimilarityRequest, bytes);
         const texts = "pairs" in req
           ? [...req.pairs.map((p) => p[0]), ...req.pairs.map((p) => p[1])]
           : req.sentences;
-        const result = yield* service.embed(req.model, texts);
+        const pairs = "pairs" in req;
+        const result = yield* service.embed(req.model, texts, {
+          ...(req.truncate !== undefined ? { truncate: req.truncate } : {}),
+          // A score per pair, or the n × n matrix.
+          answerValues: (rows) => pairs ? rows / 2 : rows * rows,
+        });
         return { req, result };
       }),
       ({ req, result }) => {
@@ -120,18 +213,23 @@ export const createApp = (service: Service): Hono => {
           prompt_tokens: result.tokens,
           total_tokens: result.tokens,
         };
+        const headers = { "x-sentemb-truncated": String(result.truncated) };
         if ("pairs" in req) {
           const n = req.pairs.length;
-          return c.json({
-            object: "list",
-            model: req.model,
-            data: req.pairs.map((_, i) => ({
-              object: "similarity",
-              index: i,
-              score: cosine(row(v, i), row(v, n + i)),
-            })),
-            usage,
-          });
+          return c.json(
+            {
+              object: "list",
+              model: req.model,
+              data: req.pairs.map((_, i) => ({
+                object: "similarity",
+                index: i,
+                score: cosine(row(v, i), row(v, n + i)),
+              })),
+              usage,
+            },
+            200,
+            headers,
+          );
         }
         const matrix = Array.from(
           { length: v.rows },
@@ -141,30 +239,65 @@ export const createApp = (service: Service): Hono => {
               (_, j) => cosine(row(v, i), row(v, j)),
             ),
         );
-        return c.json({
-          object: "similarity_matrix",
-          model: req.model,
-          matrix,
-          usage,
-        });
+        return c.json(
+          {
+            object: "similarity_matrix",
+            model: req.model,
+            matrix,
+            usage,
+          },
+          200,
+          headers,
+        );
       },
     );
   });
 
-  app.get("/v1/models", (c) =>
-    c.json({
+  // A served pipeline with whether it can run now (extension fields).
+  const modelEntry = (m: ModelInfo) => {
+    const a = service.availability(m.id);
+    return {
+      id: m.id,
+      object: "model",
+      created: 0,
+      owned_by: "sentemb",
+      hash: m.hash,
+      description: m.description,
+      statistics: m.statistics,
+      reducible_dimensions: m.reducibleDimensions,
+      availability: a.availability,
+      ...(a.reason ? { unavailable_reason: a.reason } : {}),
+      dimensions: a.dimensions,
+      precision: m.precision,
+      unit_length: m.unitLength,
+      normalized_by_server: m.normalizedHere,
+    };
+  };
+
+  // What can run now; `?all=true` adds the pipelines whose last load failed.
+  app.get("/v1/models", (c) => {
+    const all = ["true", "1", ""].includes(c.req.query("all") ?? "false");
+    return c.json({
       object: "list",
-      data: service.models.map((m) => ({
-        id: m.id,
-        object: "model",
-        created: 0,
-        owned_by: "sentemb",
-        hash: m.hash,
-        description: m.description,
-        statistics: m.statistics,
-        reducible_dimensions: m.reducibleDimensions,
-      })),
-    }));
+      data: service.models
+        .map(modelEntry)
+        .filter((m) => all || m.availability !== "unavailable"),
+    });
+  });
+
+  app.get("/v1/models/:id", (c) => {
+    const id = c.req.param("id");
+    const m = service.models.find((m) => m.id === id);
+    if (m) return c.json(modelEntry(m));
+    return c.json({
+      error: {
+        message: `no served pipeline ${JSON.stringify(id.slice(0, 200))}`,
+        type: "invalid_request_error",
+        param: null,
+        code: "model_not_found",
+      },
+    }, 404);
+  });
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
 
@@ -260,6 +393,38 @@ export const createApp = (service: Service): Hono => {
           }),
       ),
   );
+
+  // A known route with the wrong method: 405 with the methods it takes.
+  const methods: ReadonlyArray<readonly [string, string]> = [
+    ["/v1/embeddings", "POST"],
+    ["/v1/similarity", "POST"],
+    ["/v1/models", "GET, HEAD"],
+    ["/v1/models/:id", "GET, HEAD"],
+    ["/healthz", "GET, HEAD"],
+    ["/metrics", "GET, HEAD"],
+    ["/", "GET, HEAD"],
+    ["/assets/page.js", "GET, HEAD"],
+    ["/v1/portable", "GET, HEAD"],
+    ["/v1/portable/:name/model", "GET, HEAD"],
+    ["/v1/portable/:name/files/:role", "GET, HEAD"],
+    ["/assets/ort/:file", "GET, HEAD"],
+    ["/artifacts/:hash", "GET, HEAD"],
+  ];
+  for (const [path, allow] of methods) {
+    app.all(path, (c) =>
+      c.json(
+        {
+          error: {
+            message: `${c.req.method} is not allowed on ${path}; use ${allow}`,
+            type: "invalid_request_error",
+            param: null,
+            code: "method_not_allowed",
+          },
+        },
+        405,
+        { allow },
+      ));
+  }
 
   app.notFound((c) =>
     c.json({

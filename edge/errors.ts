@@ -3,8 +3,10 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { EmbeddingService } from "../src/serve/embedding_service.ts";
 import type { OpenAiErrorBody } from "../src/serve/openai_schema.ts";
 import type {
+  BodyTimeout,
   BodyTooLarge,
   InvalidRequest,
+  TooManyBodies,
 } from "../src/serve/serve_errors.ts";
 
 type Service = EmbeddingService["Service"];
@@ -20,6 +22,8 @@ export type RouteFailure =
   | FailureOf<Service["ortAsset"]>
   | FailureOf<Service["artifact"]>
   | BodyTooLarge
+  | BodyTimeout
+  | TooManyBodies
   | InvalidRequest;
 
 interface Tagged {
@@ -47,8 +51,14 @@ const STATUS: {
   UnknownArtifact: [404, "invalid_request_error", "artifact_not_found"],
   UnknownAsset: [404, "invalid_request_error", "not_found"],
   NotPortable: [404, "invalid_request_error", "not_portable"],
+  InvalidCharacters: [400, "invalid_request_error", "invalid_characters"],
   InputTooLong: [413, "invalid_request_error", "input_too_long"],
+  RequestTooLong: [413, "invalid_request_error", "input_too_long"],
   BodyTooLarge: [413, "invalid_request_error", "body_too_large"],
+  AnswerTooLarge: [413, "invalid_request_error", "answer_too_large"],
+  BodyTimeout: [408, "invalid_request_error", "body_timeout"],
+  Overloaded: [429, "rate_limit_error", "overloaded"],
+  TooManyBodies: [429, "rate_limit_error", "overloaded"],
   RequestTimeout: [504, "timeout_error", "timeout"],
   MissingModelFiles: [503, "server_error", "model_unavailable"],
   DataError: [503, "server_error", "data_unavailable"],
@@ -63,10 +73,31 @@ const STATUS: {
   PlaceholderUnplaceable: [500, "server_error", "bad_pipeline_config"],
 };
 
-/** Maps a failure to its status and OpenAI-shaped body; unknown ones are 500s. */
+/**
+ * What a server-side failure tells the client: its own message may name
+ * host paths (a missing model's folder, an unwritable cache), so only the
+ * code speaks and the details go to the server's log.
+ */
+const SERVER_SIDE: Readonly<Record<string, string>> = {
+  model_unavailable:
+    "the pipeline's model files are not available on this host (details in the server log)",
+  data_unavailable:
+    "the pipeline's data files are not available on this host (details in the server log)",
+  artifact_unavailable:
+    "the pipeline's artifact is not available on this host (details in the server log)",
+  bad_pipeline_config:
+    "the pipeline is misconfigured on this host (details in the server log)",
+  forward_failed: "the model run failed (details in the server log)",
+};
+
+/**
+ * Maps a failure to its status and OpenAI-shaped body; unknown ones are
+ * 500s. `log` receives every failure whose message is withheld.
+ */
 export const errorResponse = (
   error: unknown,
   param: string | null = null,
+  log: (message: string) => void = (m) => console.error(m),
 ): { status: ContentfulStatusCode; body: OpenAiErrorBody } => {
   const e = (error ?? {}) as Tagged & { param?: string };
   const known = e._tag
@@ -79,12 +110,19 @@ export const errorResponse = (
     : undefined;
   const [status, type, code] = known ??
     [500, "server_error", "internal_error"];
+  const withheld = !known || SERVER_SIDE[code] !== undefined;
+  if (withheld && error !== undefined) {
+    log(`error[${e._tag ?? "defect"}]: ${e.message ?? String(error)}`);
+  }
   return {
     status,
     body: {
       error: {
-        // A defect's message may leak internals; only typed failures speak.
-        message: known ? e.message ?? code : "internal server error",
+        // Client errors speak; server-side ones (and defects) may leak
+        // internals such as host paths.
+        message: !known
+          ? "internal server error"
+          : SERVER_SIDE[code] ?? e.message ?? code,
         type,
         param: e.param ?? param,
         code,

@@ -14,6 +14,8 @@ import { createApp } from "./app.ts";
 const USAGE = `Usage: deno task serve [--port 8787] [--host 127.0.0.1]
        [--no-batching] [--max-wait-ms 2] [--over-length reject|truncate]
        [--backend native|wasm] [--pipelines FILE[,FILE...]] [--only]
+       [--cors ORIGIN[,ORIGIN...]|*] [--timeout-ms 30000] [--queue 64]
+       [--warm]
 
 Serves every non-transductive pipeline over an OpenAI-compatible API:
 POST /v1/embeddings, POST /v1/similarity, GET /v1/models, GET /healthz,
@@ -21,7 +23,12 @@ GET /metrics, and a demo page at /.
 --pipelines  also serve your own pipelines: .json or .ts files (default
              export: a pipeline or an array) or catalogue names, comma-separated;
              their artifacts are looked for beside the files
---only       serve just those, not the catalogue`;
+--only       serve just those, not the catalogue
+--cors       allow cross-origin requests from these origins (off by default)
+--timeout-ms each request's deadline (504 after)
+--queue      requests one pipeline holds at once (429 overloaded above)
+--warm       load every pipeline at start (writes their graphs to .cache):
+             /v1/models then tells which can run and their dimensions`;
 
 const flags = parseFlags(Deno.args, {
   port: { type: "string" },
@@ -32,6 +39,10 @@ const flags = parseFlags(Deno.args, {
   backend: { type: "string" },
   pipelines: { type: "string" },
   only: { type: "boolean" },
+  cors: { type: "string" },
+  "timeout-ms": { type: "string" },
+  queue: { type: "string" },
+  warm: { type: "boolean" },
   help: { type: "boolean" },
 }, USAGE);
 if (flags.help) {
@@ -69,6 +80,15 @@ const config: ServeConfig = {
     "max-wait-ms",
   ),
   overLength,
+  timeoutMs: int(
+    flags["timeout-ms"],
+    DEFAULT_SERVE_CONFIG.timeoutMs,
+    "timeout-ms",
+  ),
+  maxQueue: int(flags.queue, DEFAULT_SERVE_CONFIG.maxQueue, "queue"),
+  corsOrigins: (flags.cors ?? "").split(",").map((o) => o.trim()).filter((
+    o,
+  ) => o !== ""),
 };
 // A runtime that lives as long as the server: pipelines loaded on first use
 // keep their ORT sessions until the process ends.
@@ -102,6 +122,19 @@ const service = await runtime.runPromise(
   makeEmbeddingService(registry, config),
 );
 const app = createApp(service);
+if (flags.warm) {
+  // In the background: the server answers meanwhile (those loading show as
+  // such in /v1/models).
+  runtime.runPromise(service.warm).then(() =>
+    console.error(
+      `warm: ${
+        service.models.filter((m) =>
+          service.availability(m.id).availability === "ready"
+        ).length
+      } of ${service.models.length} pipelines ready`,
+    )
+  );
+}
 Deno.serve({
   port: int(flags.port, 8787, "port"),
   hostname: flags.host ?? "127.0.0.1",

@@ -87,6 +87,7 @@ export const assemblePipeline = Effect.fn("assemblePipeline")(function* (
   const stage = loaded?.stage;
   const hash = pipelineHash(spec);
   const tokenizeOne = sentenceTokenizer(plan, tokenizer, stage?.maxTokens);
+  const tokenizeWhole = sentenceTokenizer(plan, tokenizer);
   const tokenize = (texts: ReadonlyArray<string>): Tokenized[] =>
     texts.map(tokenizeOne);
   const transductive = statisticsOf(plan) === "transductive";
@@ -267,9 +268,11 @@ export const assemblePipeline = Effect.fn("assemblePipeline")(function* (
       options?: EmbedOptions,
     ): Tokenized[] => {
       const max = options?.maxTokens;
+      const whole = options?.untruncated === true;
+      const tokens = whole ? texts.map(tokenizeWhole) : tokenize(texts);
       return max === undefined
-        ? tokenize(texts)
-        : tokenize(texts).map((t) => truncateTokens(t, max));
+        ? tokens
+        : tokens.map((t) => truncateTokens(t, max));
     };
     const embedder: Embedder = {
       spec,
@@ -278,6 +281,7 @@ export const assemblePipeline = Effect.fn("assemblePipeline")(function* (
       dim: finalDim,
       precision,
       unitLength: endsUnit,
+      ...(stage ? { maxTokens: stage.maxTokens } : {}),
       tokenize: tokenizeFor,
       embedTokens,
       reduceDimensions,

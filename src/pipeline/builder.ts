@@ -9,6 +9,11 @@ export interface PipelineOptions {
   readonly artifact?: string;
   /** How many corpus sentences corpus-fitted statistics use. */
   readonly corpusSentences?: number;
+  /**
+   * Served as they are: the server does not L2-normalise this pipeline's
+   * float vectors (for pipelines whose norm carries meaning).
+   */
+  readonly rawVectors?: boolean;
 }
 
 const isStage = (
@@ -67,5 +72,6 @@ export const pipeline = (
     ...(options.corpusSentences
       ? { corpusSentences: options.corpusSentences }
       : {}),
+    ...(options.rawVectors ? { rawVectors: true } : {}),
   };
 };

@@ -22,6 +22,12 @@ export interface EmbedOptions {
    * pipeline's vectors are unit length).
    */
   readonly dimensions?: number;
+  /**
+   * Tokenize without cutting to the encoder's limit ({@link Embedder.maxTokens}),
+   * so a caller can see what would be lost and decide (the server truncates
+   * or refuses, and says so); such tokens must be cut before `embedTokens`.
+   */
+  readonly untruncated?: boolean;
 }
 
 /** A pipeline ready to embed: every statistic fitted, every resource loaded. */
@@ -34,6 +40,11 @@ export interface Embedder {
   readonly precision: OutputPrecision;
   /** Whether every output row is unit length (the last step is `l2`). */
   readonly unitLength: boolean;
+  /**
+   * The most tokens the encoder takes (a transformer's position limit);
+   * `tokenize` cuts longer sentences to it unless asked not to.
+   */
+  readonly maxTokens?: number;
   /** Embeds a validated batch; fails only on empty input or a failed run. */
   embed(
     texts: ReadonlyArray<string>,

@@ -27,6 +27,12 @@ export const PipelineSpec = Schema.Struct({
   ),
   /** How many corpus sentences corpus-fitted statistics use. */
   corpusSentences: Schema.optionalKey(PositiveInt),
+  /**
+   * The HTTP server answers float vectors unit length (L2-normalising those
+   * of a pipeline that does not end in `l2`); `true` opts out, serving them
+   * as the pipeline computes them.
+   */
+  rawVectors: Schema.optionalKey(Schema.Boolean),
 });
 export type PipelineSpec = typeof PipelineSpec.Type;
 

@@ -35,10 +35,15 @@ import { ServerMetrics } from "./metrics.ts";
 import { microBatcher } from "./micro_batcher.ts";
 import { DEFAULT_SERVE_CONFIG, type ServeConfig } from "./serve_config.ts";
 import {
+  AnswerTooLarge,
+  controlCharacter,
   InputTooLong,
+  InvalidCharacters,
   type NotPortable,
+  Overloaded,
   PipelineNotServable,
   RequestTimeout,
+  RequestTooLong,
   TooManyInputs,
   UnknownArtifact,
   type UnknownAsset,
@@ -53,14 +58,46 @@ export interface ModelInfo {
   readonly reducibleDimensions: boolean;
   /** The number type of its values (int8/uint8 for quantized pipelines). */
   readonly precision: OutputPrecision;
-  /** Whether its vectors are unit length. */
+  /**
+   * Whether its served vectors are unit length: float vectors are, unless
+   * the pipeline opts out (`rawVectors`); quantized ones are not.
+   */
   readonly unitLength: boolean;
+  /** Whether the server L2-normalises them (the pipeline does not end in `l2`). */
+  readonly normalizedHere: boolean;
+}
+
+/** Whether a pipeline can run now, as far as this server has tried. */
+export interface Availability {
+  /**
+   * `ready`: loaded; `loading`; `unavailable`: its last load failed (with
+   * the failure's tag; the next request tries again); `not_loaded`: not
+   * tried yet.
+   */
+  readonly availability: "ready" | "loading" | "unavailable" | "not_loaded";
+  /** Output dimension, once loaded. */
+  readonly dimensions: number | null;
+  readonly reason?: string;
+}
+
+/** How one request wants its vectors. */
+export interface EmbedOptions {
+  /** Fewer dimensions (the pipeline's `truncate` step), when reducible. */
+  readonly dimensions?: number;
+  /** Cut over-long inputs (true) or refuse them (false); the server's setting otherwise. */
+  readonly truncate?: boolean;
+  /** How the answer is sent: base64 answers may carry more values. */
+  readonly encoding?: "float" | "base64";
+  /** Values the answer will hold for `rows` vectors of `dim` (rows × dim by default). */
+  readonly answerValues?: (rows: number, dim: number) => number;
 }
 
 export interface EmbedResult {
   readonly vectors: Embeddings;
   /** Tokens embedded, prompt included (what `usage` reports). */
   readonly tokens: number;
+  /** Inputs cut to the token limit. */
+  readonly truncated: number;
   readonly hash: string;
   readonly precision: OutputPrecision;
 }
@@ -78,6 +115,10 @@ export type EmbedFailure =
   | PipelineNotServable
   | TooManyInputs
   | InputTooLong
+  | InvalidCharacters
+  | RequestTooLong
+  | AnswerTooLarge
+  | Overloaded
   | RequestTimeout;
 
 /**
@@ -91,8 +132,12 @@ export class EmbeddingService extends Context.Service<EmbeddingService, {
   embed(
     model: string,
     texts: ReadonlyArray<string>,
-    options?: { readonly dimensions?: number },
+    options?: EmbedOptions,
   ): Effect.Effect<EmbedResult, EmbedFailure>;
+  /** Whether a served pipeline can run now (see {@link Availability}). */
+  availability(id: string): Availability;
+  /** Loads every served pipeline, one after another; failures are recorded, not raised. */
+  readonly warm: Effect.Effect<void>;
   /**
    * Pipelines a client can run itself (the page): static ones from their
    * spec and artifact, transformer ones also from their model's files here.
@@ -117,6 +162,21 @@ export class EmbeddingService extends Context.Service<EmbeddingService, {
   ): Effect.Effect<Uint8Array, ArtifactError | UnknownArtifact>;
 }>()("sentemb/EmbeddingService") {}
 
+/** Rows scaled to unit length; an all-zero row stays zero. */
+export const normalizeRows = (x: Embeddings): Embeddings => {
+  const out = new Float32Array(x.data);
+  for (let r = 0; r < x.rows; r++) {
+    const v = out.subarray(r * x.dim, (r + 1) * x.dim);
+    let sum = 0;
+    for (let j = 0; j < v.length; j++) sum += v[j] * v[j];
+    if (sum > 0) {
+      const inv = 1 / Math.sqrt(sum);
+      for (let j = 0; j < v.length; j++) v[j] *= inv;
+    }
+  }
+  return fromData(x.rows, x.dim, out);
+};
+
 /**
  * A transductive pipeline fits its statistics on whatever it embeds, so a
  * vector would depend on which requests shared its batch; only pipelines
@@ -139,14 +199,19 @@ export const makeEmbeddingService = Effect.fn("makeEmbeddingService")(
     const metrics = new ServerMetrics();
     const models: ModelInfo[] = registry.filter(servable).map((spec) => {
       const plan = planOf(spec);
+      const precision = outputPrecision(plan);
+      const ends = unitLength(plan);
+      const normalizedHere = precision === "float32" && !ends &&
+        spec.rawVectors !== true;
       return {
         id: spec.name,
         hash: pipelineHash(spec),
         description: spec.description,
         statistics: statisticsOf(plan),
         reducibleDimensions: reducibleDimensions(plan),
-        precision: outputPrecision(plan),
-        unitLength: unitLength(plan),
+        precision,
+        unitLength: ends || normalizedHere,
+        normalizedHere,
       };
     });
     const loading = new Map<string, Promise<Exit.Exit<Served, LoadFailure>>>();
@@ -211,10 +276,64 @@ export const makeEmbeddingService = Effect.fn("makeEmbeddingService")(
       return Effect.flatten(Effect.promise(() => p));
     };
 
+    // What each pipeline's last load attempt says: the route listing shows it.
+    const state = new Map<
+      string,
+      | { readonly status: "loading" }
+      | { readonly status: "ready"; dim: number }
+      | {
+        readonly status: "unavailable";
+        readonly tag: string;
+      }
+    >();
+    const track = (
+      name: string,
+      effect: Effect.Effect<Served, LoadFailure>,
+    ): Effect.Effect<Served, LoadFailure> =>
+      Effect.suspend(() => {
+        if (state.get(name)?.status !== "ready") {
+          state.set(name, { status: "loading" });
+        }
+        return effect.pipe(
+          Effect.tap((served) =>
+            Effect.sync(() =>
+              state.set(name, { status: "ready", dim: served.embedder.dim })
+            )
+          ),
+          Effect.tapError((e) =>
+            Effect.sync(() =>
+              state.set(name, {
+                status: "unavailable",
+                tag: (e as { _tag?: string })._tag ?? "Unknown",
+              })
+            )
+          ),
+        );
+      });
+    const availability = (id: string): Availability => {
+      const s = state.get(id);
+      if (!s) return { availability: "not_loaded", dimensions: null };
+      if (s.status === "ready") {
+        return { availability: "ready", dimensions: s.dim };
+      }
+      if (s.status === "loading") {
+        return { availability: "loading", dimensions: null };
+      }
+      return { availability: "unavailable", dimensions: null, reason: s.tag };
+    };
+    const warm = Effect.forEach(
+      models,
+      (m) => Effect.exit(track(m.id, load(m.id))),
+      { discard: true },
+    );
+
+    // Requests each pipeline holds now, running or waiting.
+    const held = new Map<string, number>();
+
     const embed = (
       model: string,
       texts: ReadonlyArray<string>,
-      options?: { readonly dimensions?: number },
+      options: EmbedOptions = {},
     ): Effect.Effect<EmbedResult, EmbedFailure> =>
       Effect.gen(function* () {
         const spec = yield* findPipeline(registry, model);
@@ -233,7 +352,10 @@ export const makeEmbeddingService = Effect.fn("makeEmbeddingService")(
           });
         }
         const valid = yield* validateInput(texts);
+        // Every character limit before anything is tokenized.
+        let chars = 0;
         for (let i = 0; i < valid.length; i++) {
+          chars += valid[i].length;
           if (valid[i].length > config.maxInputChars) {
             return yield* new InputTooLong({
               index: i,
@@ -242,52 +364,25 @@ export const makeEmbeddingService = Effect.fn("makeEmbeddingService")(
               unit: "characters",
             });
           }
+          const bad = controlCharacter(valid[i]);
+          if (bad) return yield* new InvalidCharacters({ index: i, ...bad });
         }
-        const served = yield* load(model);
-        // Tokenized once: counted, checked, then embedded as they are.
-        const tokenized = served.embedder.tokenize(valid);
-        let tokens = 0;
-        for (let i = 0; i < tokenized.length; i++) {
-          const n = tokenized[i].ids.length;
-          if (n > config.maxInputTokens) {
-            if (config.overLength === "reject") {
-              return yield* new InputTooLong({
-                index: i,
-                length: n,
-                max: config.maxInputTokens,
-                unit: "tokens",
-              });
-            }
-            tokenized[i] = truncateTokens(tokenized[i], config.maxInputTokens);
-          }
-          tokens += tokenized[i].ids.length;
+        if (chars > config.maxRequestChars) {
+          return yield* new RequestTooLong({
+            length: chars,
+            max: config.maxRequestChars,
+          });
         }
-        const dims = options?.dimensions;
-        if (dims !== undefined && dims !== served.embedder.dim) {
-          if (!info.reducibleDimensions || dims > served.embedder.dim) {
-            return yield* new PipelineNotServable({
-              name: model,
-              reason: info.reducibleDimensions
-                ? `dimensions must be at most ${served.embedder.dim}`
-                : `its ${served.embedder.dim} dimensions cannot be reduced`,
-            });
-          }
+        const queued = held.get(model) ?? 0;
+        if (queued >= config.maxQueue) {
+          metrics.rejected.inc({ pipeline: model });
+          return yield* new Overloaded({ model, retryAfter: 1 });
         }
-        let vectors = yield* Effect.tryPromise({
-          try: () => served.submit(tokenized),
-          // The batch ran the embedder's Effect; its typed failure comes back.
-          catch: (e) => e as EmbedError,
-        });
-        if (dims !== undefined && dims < vectors.dim) {
-          vectors = served.embedder.reduceDimensions(vectors, dims);
-        }
-        metrics.tokens.inc({ pipeline: model }, tokens);
-        return {
-          vectors,
-          tokens,
-          hash: info.hash,
-          precision: info.precision,
-        };
+        held.set(model, queued + 1);
+        return yield* Effect.ensuring(
+          run(model, info, valid, options),
+          Effect.sync(() => held.set(model, (held.get(model) ?? 1) - 1)),
+        );
       }).pipe(
         Effect.timeoutOrElse({
           duration: config.timeoutMs,
@@ -295,6 +390,89 @@ export const makeEmbeddingService = Effect.fn("makeEmbeddingService")(
             Effect.fail(new RequestTimeout({ ms: config.timeoutMs })),
         }),
       );
+
+    const run = (
+      model: string,
+      info: ModelInfo,
+      valid: ReadonlyArray<string>,
+      options: EmbedOptions,
+    ): Effect.Effect<EmbedResult, EmbedFailure> =>
+      Effect.gen(function* () {
+        const served = yield* track(model, load(model));
+        const embedder = served.embedder;
+        const dims = options.dimensions;
+        if (dims !== undefined && dims !== embedder.dim) {
+          if (!info.reducibleDimensions || dims > embedder.dim) {
+            return yield* new PipelineNotServable({
+              name: model,
+              reason: info.reducibleDimensions
+                ? `dimensions must be at most ${embedder.dim}`
+                : `its ${embedder.dim} dimensions cannot be reduced`,
+            });
+          }
+        }
+        const dim = dims ?? embedder.dim;
+        const encoding = options.encoding ?? "float";
+        const values = options.answerValues
+          ? options.answerValues(valid.length, dim)
+          : valid.length * dim;
+        const maxValues = encoding === "base64"
+          ? 4 * config.maxAnswerValues
+          : config.maxAnswerValues;
+        if (values > maxValues) {
+          return yield* new AnswerTooLarge({
+            values,
+            max: maxValues,
+            encoding,
+          });
+        }
+        // Tokenized once, whole: counted, checked against the server's and
+        // the encoder's limits, then cut (and counted as cut) or refused.
+        const tokenized = embedder.tokenize(valid, { untruncated: true });
+        const limit = Math.min(
+          config.maxInputTokens,
+          embedder.maxTokens ?? Infinity,
+        );
+        const truncate = options.truncate ?? config.overLength === "truncate";
+        let tokens = 0;
+        let truncated = 0;
+        for (let i = 0; i < tokenized.length; i++) {
+          const n = tokenized[i].ids.length;
+          if (n > limit) {
+            if (!truncate) {
+              return yield* new InputTooLong({
+                index: i,
+                length: n,
+                max: limit,
+                unit: "tokens",
+              });
+            }
+            tokenized[i] = truncateTokens(tokenized[i], limit);
+            truncated++;
+          }
+          tokens += tokenized[i].ids.length;
+        }
+        let vectors = yield* Effect.tryPromise({
+          try: () => served.submit(tokenized),
+          // The batch ran the embedder's Effect; its typed failure comes back.
+          catch: (e) => e as EmbedError,
+        });
+        if (dims !== undefined && dims < vectors.dim) {
+          vectors = embedder.reduceDimensions(vectors, dims);
+        }
+        if (info.normalizedHere) vectors = normalizeRows(vectors);
+        metrics.tokens.inc({ pipeline: model }, tokens);
+        if (truncated > 0) {
+          metrics.truncated.inc({ pipeline: model }, truncated);
+        }
+        return {
+          vectors,
+          tokens,
+          truncated,
+          hash: info.hash,
+          precision: info.precision,
+        };
+      });
 
     const declared = new Set(
       registry.flatMap((s) => s.artifact ? [s.artifact] : []),
@@ -338,6 +516,8 @@ export const makeEmbeddingService = Effect.fn("makeEmbeddingService")(
       metrics,
       models,
       embed,
+      availability,
+      warm,
       portable: clients.portable,
       portableModelBytes: clients.modelBytes,
       clientModel: clients.describe,

@@ -97,6 +97,14 @@ export class ServerMetrics {
     "sentemb_input_tokens_total",
     "Tokens embedded, by pipeline.",
   );
+  readonly truncated = new Counter(
+    "sentemb_truncated_inputs_total",
+    "Inputs cut to the token limit, by pipeline.",
+  );
+  readonly rejected = new Counter(
+    "sentemb_overloaded_total",
+    "Requests refused with 429 because a pipeline's queue was full.",
+  );
 
   render(): string {
     return [
@@ -105,6 +113,8 @@ export class ServerMetrics {
       ...this.batchSize.render(),
       ...this.batchTokens.render(),
       ...this.tokens.render(),
+      ...this.truncated.render(),
+      ...this.rejected.render(),
     ].join("\n") + "\n";
   }
 }

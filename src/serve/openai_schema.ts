@@ -18,6 +18,8 @@ export const EmbeddingsRequest = Schema.Struct({
   encoding_format: Schema.optionalKey(Schema.Literals(["float", "base64"])),
   dimensions: Schema.optionalKey(PositiveInt),
   user: Schema.optionalKey(Schema.String),
+  /** Extension: cut over-long inputs (true) or refuse them with 413 (false). */
+  truncate: Schema.optionalKey(Schema.Boolean),
 });
 export type EmbeddingsRequest = typeof EmbeddingsRequest.Type;
 
@@ -29,10 +31,12 @@ export const SimilarityRequest = Schema.Union([
   Schema.Struct({
     model: ModelName,
     pairs: Schema.Array(Schema.Tuple([Schema.String, Schema.String])),
+    truncate: Schema.optionalKey(Schema.Boolean),
   }),
   Schema.Struct({
     model: ModelName,
     sentences: Schema.Array(Schema.String),
+    truncate: Schema.optionalKey(Schema.Boolean),
   }),
 ]);
 export type SimilarityRequest = typeof SimilarityRequest.Type;

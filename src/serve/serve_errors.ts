@@ -36,7 +36,21 @@ export class InputTooLong
     unit: Schema.Literals(["tokens", "characters"]),
   }) {
   override get message(): string {
-    return `input ${this.index} has ${this.length} ${this.unit}; the limit is ${this.max}`;
+    return `input ${this.index} has ${this.length} ${this.unit}; the limit is ${this.max}` +
+      (this.unit === "tokens"
+        ? ` — send "truncate": true to embed its first ${this.max} tokens`
+        : "");
+  }
+}
+
+/** A request whose inputs together have more characters than accepted. */
+export class RequestTooLong
+  extends Schema.TaggedError<RequestTooLong>()("RequestTooLong", {
+    length: Schema.Number,
+    max: Schema.Number,
+  }) {
+  override get message(): string {
+    return `the inputs have ${this.length} characters together; at most ${this.max} are accepted in one request`;
   }
 }
 
@@ -101,3 +115,82 @@ export class UnknownAsset
     return `no asset ${JSON.stringify(this.name)}`;
   }
 }
+
+/**
+ * An input with a control character that tokenizers disagree on (some drop
+ * it silently, some keep it): refused rather than embedded as something
+ * other than what was sent. Tab, line feed and carriage return are allowed.
+ */
+export class InvalidCharacters
+  extends Schema.TaggedError<InvalidCharacters>()("InvalidCharacters", {
+    index: Schema.Number,
+    position: Schema.Number,
+    codePoint: Schema.Number,
+  }) {
+  override get message(): string {
+    const cp = `U+${
+      this.codePoint.toString(16).toUpperCase().padStart(4, "0")
+    }`;
+    return `input ${this.index} has the control character ${cp} at position ${this.position}; remove control characters other than tab, line feed and carriage return`;
+  }
+}
+
+/** An answer over the server's cap on values (inputs × dimensions). */
+export class AnswerTooLarge
+  extends Schema.TaggedError<AnswerTooLarge>()("AnswerTooLarge", {
+    values: Schema.Number,
+    max: Schema.Number,
+    encoding: Schema.String,
+  }) {
+  override get message(): string {
+    return `the answer would hold ${this.values} ${this.encoding} values; at most ${this.max} are sent in one response — ` +
+      (this.encoding === "float"
+        ? `ask for encoding_format "base64", fewer inputs or fewer dimensions`
+        : `send fewer inputs or ask for fewer dimensions`);
+  }
+}
+
+/** A pipeline's queue is full: try again after `retryAfter` seconds. */
+export class Overloaded extends Schema.TaggedError<Overloaded>()("Overloaded", {
+  model: Schema.String,
+  retryAfter: Schema.Number,
+}) {
+  override get message(): string {
+    return `pipeline "${this.model}" has too many requests waiting; retry after ${this.retryAfter} s`;
+  }
+}
+
+/** A request body not received within the server's read time limit. */
+export class BodyTimeout
+  extends Schema.TaggedError<BodyTimeout>()("BodyTimeout", {
+    ms: Schema.Number,
+  }) {
+  override get message(): string {
+    return `request body not received within ${this.ms} ms`;
+  }
+}
+
+/** Too many request bodies being received at once. */
+export class TooManyBodies
+  extends Schema.TaggedError<TooManyBodies>()("TooManyBodies", {
+    max: Schema.Number,
+    retryAfter: Schema.Number,
+  }) {
+  override get message(): string {
+    return `more than ${this.max} request bodies are being received; retry after ${this.retryAfter} s`;
+  }
+}
+
+/** The first disallowed control character of a text, if any. */
+export const controlCharacter = (
+  text: string,
+): { position: number; codePoint: number } | undefined => {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (
+      (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) ||
+      (c >= 0x7f && c <= 0x9f)
+    ) return { position: i, codePoint: c };
+  }
+  return undefined;
+};

@@ -4,6 +4,7 @@ import { cosine } from "../../src/embeddings.ts";
 import { embedWith } from "../../mod.ts";
 import { pipeline } from "../../src/pipeline/builder.ts";
 import { base64ToFloats } from "../../src/serve/float_base64.ts";
+import { normalizeRows } from "../../src/serve/embedding_service.ts";
 import {
   dropTokens,
   meanPool,
@@ -24,12 +25,19 @@ const post = (path: string, body: unknown) => ({
   },
 });
 
-const direct = (name: string, texts: string[]) =>
+const raw = (name: string, texts: string[]) =>
   Effect.runPromise(
     embedWith(testPipeline(name), texts).pipe(
       Effect.provide(testLayer),
     ),
   );
+
+// As served: float vectors unit length (the server normalises pipelines
+// that do not end in l2 themselves).
+const direct = async (name: string, texts: string[]) => {
+  const x = await raw(name, texts);
+  return testPipeline(name).stages.at(-1)?._tag === "l2" ? x : normalizeRows(x);
+};
 
 Deno.test("POST /v1/embeddings answers in OpenAI's shape with the pipeline's vectors", async () => {
   const app = await testApp();
@@ -320,7 +328,10 @@ Deno.test("quantized pipelines answer integers at int8 precision, one byte a val
   const vectors = randomVectors(16, 3);
   const drop = dropTokens({ special: true, punctuation: true });
   const registry = [
-    pipeline("q-float", words, vectors, drop, meanPool()),
+    // Served as computed (no normalisation), to compare with the quantized.
+    pipeline("q-float", words, vectors, drop, meanPool(), {
+      rawVectors: true,
+    }),
     pipeline("q-binary", words, vectors, drop, meanPool(), quantize("binary")),
     pipeline(
       "q-int8",

@@ -90,6 +90,12 @@ const SERVER_SIDE: Readonly<Record<string, string>> = {
   forward_failed: "the model run failed (details in the server log)",
 };
 
+/** Server-side failures whose fix an operator needs to read, without paths. */
+const SERVER_SIDE_BY_TAG: Readonly<Record<string, string>> = {
+  CacheNotWritable:
+    "the pipeline's derived model graph is not in SENTEMB_CACHE and this host cannot write it: load the pipeline once where SENTEMB_CACHE is writable and ship that cache (details in the server log)",
+};
+
 /**
  * Maps a failure to its status and OpenAI-shaped body; unknown ones are
  * 500s. `log` receives every failure whose message is withheld.
@@ -110,7 +116,8 @@ export const errorResponse = (
     : undefined;
   const [status, type, code] = known ??
     [500, "server_error", "internal_error"];
-  const withheld = !known || SERVER_SIDE[code] !== undefined;
+  const safe = SERVER_SIDE_BY_TAG[e._tag ?? ""] ?? SERVER_SIDE[code];
+  const withheld = !known || safe !== undefined;
   if (withheld && error !== undefined) {
     log(`error[${e._tag ?? "defect"}]: ${e.message ?? String(error)}`);
   }
@@ -120,9 +127,7 @@ export const errorResponse = (
       error: {
         // Client errors speak; server-side ones (and defects) may leak
         // internals such as host paths.
-        message: !known
-          ? "internal server error"
-          : SERVER_SIDE[code] ?? e.message ?? code,
+        message: !known ? "internal server error" : safe ?? e.message ?? code,
         type,
         param: e.param ?? param,
         code,

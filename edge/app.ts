@@ -203,7 +203,7 @@ export const createApp = (service: Service): Hono => {
         const result = yield* service.embed(req.model, texts, {
           ...(req.truncate !== undefined ? { truncate: req.truncate } : {}),
           // A score per pair, or the n × n matrix.
-          answerValues: (rows) => pairs ? rows / 2 : rows * rows,
+          answer: pairs ? "pairs" : "matrix",
         });
         return { req, result };
       }),

@@ -1,7 +1,6 @@
 import { Context, Effect, Exit, Layer } from "effect";
 import { type Embeddings, fromData, row } from "../embeddings.ts";
 import type { Tokenized } from "../tokenize/tokenized.ts";
-import { truncateTokens } from "../tokenize/truncate.ts";
 import type { BadConfig, UnknownPipeline } from "../errors.ts";
 import { ArtifactError } from "../artifact/artifact_error.ts";
 import { findArtifact } from "../artifact/artifact_store.ts";
@@ -34,8 +33,11 @@ import { type OrtAsset, ortAssets } from "./ort_assets.ts";
 import { ServerMetrics } from "./metrics.ts";
 import { microBatcher } from "./micro_batcher.ts";
 import { DEFAULT_SERVE_CONFIG, type ServeConfig } from "./serve_config.ts";
+import { type EmbedOptions, embedRequest } from "./embed_request.ts";
+
+export { type EmbedOptions, normalizeRows } from "./embed_request.ts";
 import {
-  AnswerTooLarge,
+  type AnswerTooLarge,
   controlCharacter,
   InputTooLong,
   InvalidCharacters,
@@ -78,18 +80,6 @@ export interface Availability {
   /** Output dimension, once loaded. */
   readonly dimensions: number | null;
   readonly reason?: string;
-}
-
-/** How one request wants its vectors. */
-export interface EmbedOptions {
-  /** Fewer dimensions (the pipeline's `truncate` step), when reducible. */
-  readonly dimensions?: number;
-  /** Cut over-long inputs (true) or refuse them (false); the server's setting otherwise. */
-  readonly truncate?: boolean;
-  /** How the answer is sent: base64 answers may carry more values. */
-  readonly encoding?: "float" | "base64";
-  /** Values the answer will hold for `rows` vectors of `dim` (rows × dim by default). */
-  readonly answerValues?: (rows: number, dim: number) => number;
 }
 
 export interface EmbedResult {
@@ -161,21 +151,6 @@ export class EmbeddingService extends Context.Service<EmbeddingService, {
     hash: string,
   ): Effect.Effect<Uint8Array, ArtifactError | UnknownArtifact>;
 }>()("sentemb/EmbeddingService") {}
-
-/** Rows scaled to unit length; an all-zero row stays zero. */
-export const normalizeRows = (x: Embeddings): Embeddings => {
-  const out = new Float32Array(x.data);
-  for (let r = 0; r < x.rows; r++) {
-    const v = out.subarray(r * x.dim, (r + 1) * x.dim);
-    let sum = 0;
-    for (let j = 0; j < v.length; j++) sum += v[j] * v[j];
-    if (sum > 0) {
-      const inv = 1 / Math.sqrt(sum);
-      for (let j = 0; j < v.length; j++) v[j] *= inv;
-    }
-  }
-  return fromData(x.rows, x.dim, out);
-};
 
 /**
  * A transductive pipeline fits its statistics on whatever it embeds, so a
@@ -399,79 +374,19 @@ export const makeEmbeddingService = Effect.fn("makeEmbeddingService")(
     ): Effect.Effect<EmbedResult, EmbedFailure> =>
       Effect.gen(function* () {
         const served = yield* track(model, load(model));
-        const embedder = served.embedder;
-        const dims = options.dimensions;
-        if (dims !== undefined && dims !== embedder.dim) {
-          if (!info.reducibleDimensions || dims > embedder.dim) {
-            return yield* new PipelineNotServable({
-              name: model,
-              reason: info.reducibleDimensions
-                ? `dimensions must be at most ${embedder.dim}`
-                : `its ${embedder.dim} dimensions cannot be reduced`,
-            });
-          }
-        }
-        const dim = dims ?? embedder.dim;
-        const encoding = options.encoding ?? "float";
-        const values = options.answerValues
-          ? options.answerValues(valid.length, dim)
-          : valid.length * dim;
-        const maxValues = encoding === "base64"
-          ? 4 * config.maxAnswerValues
-          : config.maxAnswerValues;
-        if (values > maxValues) {
-          return yield* new AnswerTooLarge({
-            values,
-            max: maxValues,
-            encoding,
-          });
-        }
-        // Tokenized once, whole: counted, checked against the server's and
-        // the encoder's limits, then cut (and counted as cut) or refused.
-        const tokenized = embedder.tokenize(valid, { untruncated: true });
-        const limit = Math.min(
-          config.maxInputTokens,
-          embedder.maxTokens ?? Infinity,
+        const out = yield* embedRequest(
+          served.embedder,
+          served.submit,
+          info,
+          valid,
+          options,
+          config,
         );
-        const truncate = options.truncate ?? config.overLength === "truncate";
-        let tokens = 0;
-        let truncated = 0;
-        for (let i = 0; i < tokenized.length; i++) {
-          const n = tokenized[i].ids.length;
-          if (n > limit) {
-            if (!truncate) {
-              return yield* new InputTooLong({
-                index: i,
-                length: n,
-                max: limit,
-                unit: "tokens",
-              });
-            }
-            tokenized[i] = truncateTokens(tokenized[i], limit);
-            truncated++;
-          }
-          tokens += tokenized[i].ids.length;
+        metrics.tokens.inc({ pipeline: model }, out.tokens);
+        if (out.truncated > 0) {
+          metrics.truncated.inc({ pipeline: model }, out.truncated);
         }
-        let vectors = yield* Effect.tryPromise({
-          try: () => served.submit(tokenized),
-          // The batch ran the embedder's Effect; its typed failure comes back.
-          catch: (e) => e as EmbedError,
-        });
-        if (dims !== undefined && dims < vectors.dim) {
-          vectors = embedder.reduceDimensions(vectors, dims);
-        }
-        if (info.normalizedHere) vectors = normalizeRows(vectors);
-        metrics.tokens.inc({ pipeline: model }, tokens);
-        if (truncated > 0) {
-          metrics.truncated.inc({ pipeline: model }, truncated);
-        }
-        return {
-          vectors,
-          tokens,
-          truncated,
-          hash: info.hash,
-          precision: info.precision,
-        };
+        return { ...out, hash: info.hash, precision: info.precision };
       });
 
     const declared = new Set(

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Context as HonoContext } from "hono";
 import { cors } from "hono/cors";
-import { cosine, row } from "../src/embeddings.ts";
+import { row } from "../src/embeddings.ts";
 import type { EmbeddingService } from "../src/serve/embedding_service.ts";
 import { vectorToBase64 } from "../src/serve/float_base64.ts";
 import {
@@ -208,14 +208,13 @@ export const createApp = (service: Service): Hono => {
         return { req, result };
       }),
       ({ req, result }) => {
-        const v = result.vectors;
         const usage = {
           prompt_tokens: result.tokens,
           total_tokens: result.tokens,
         };
         const headers = { "x-sentemb-truncated": String(result.truncated) };
+        const scores = result.scores ?? new Float64Array();
         if ("pairs" in req) {
-          const n = req.pairs.length;
           return c.json(
             {
               object: "list",
@@ -223,7 +222,7 @@ export const createApp = (service: Service): Hono => {
               data: req.pairs.map((_, i) => ({
                 object: "similarity",
                 index: i,
-                score: cosine(row(v, i), row(v, n + i)),
+                score: scores[i],
               })),
               usage,
             },
@@ -231,24 +230,37 @@ export const createApp = (service: Service): Hono => {
             headers,
           );
         }
-        const matrix = Array.from(
-          { length: v.rows },
-          (_, i) =>
-            Array.from(
-              { length: v.rows },
-              (_, j) => cosine(row(v, i), row(v, j)),
-            ),
-        );
-        return c.json(
-          {
-            object: "similarity_matrix",
-            model: req.model,
-            matrix,
-            usage,
+        // Streamed a row at a time: a 2,048² matrix is tens of megabytes of
+        // JSON, and the event loop keeps answering others meanwhile.
+        const n = result.vectors.rows;
+        const encoder = new TextEncoder();
+        let i = -1;
+        const body = new ReadableStream<Uint8Array>({
+          pull(controller) {
+            if (i === -1) {
+              controller.enqueue(encoder.encode(
+                `{"object":"similarity_matrix","model":${
+                  JSON.stringify(req.model)
+                },"matrix":[`,
+              ));
+            } else if (i < n) {
+              const r = Array.from(scores.subarray(i * n, (i + 1) * n));
+              controller.enqueue(
+                encoder.encode((i > 0 ? "," : "") + JSON.stringify(r)),
+              );
+            } else {
+              controller.enqueue(
+                encoder.encode(`],"usage":${JSON.stringify(usage)}}`),
+              );
+              controller.close();
+            }
+            i++;
           },
-          200,
-          headers,
-        );
+        });
+        return new Response(body, {
+          status: 200,
+          headers: { "content-type": "application/json", ...headers },
+        });
       },
     );
   });

@@ -1,5 +1,5 @@
 import { Effect } from "effect";
-import { type Embeddings, fromData } from "../embeddings.ts";
+import { cosine, type Embeddings, fromData, row } from "../embeddings.ts";
 import type { Embedder, EmbedError } from "../pipeline/load.ts";
 import type { Tokenized } from "../tokenize/tokenized.ts";
 import { truncateTokens } from "../tokenize/truncate.ts";
@@ -37,7 +37,33 @@ export interface EmbedOutcome {
   readonly vectors: Embeddings;
   readonly tokens: number;
   readonly truncated: number;
+  /**
+   * For a `pairs` answer the cosine of rows i and n/2 + i; for a `matrix`
+   * answer the rows × rows cosines, row-major.
+   */
+  readonly scores?: Float64Array;
 }
+
+/** The scores a similarity answer holds (see {@link EmbedOutcome.scores}). */
+export const similarityScores = (
+  v: Embeddings,
+  answer: "pairs" | "matrix",
+): Float64Array => {
+  if (answer === "pairs") {
+    const n = v.rows / 2;
+    return Float64Array.from(
+      { length: n },
+      (_, i) => cosine(row(v, i), row(v, n + i)),
+    );
+  }
+  const out = new Float64Array(v.rows * v.rows);
+  for (let i = 0; i < v.rows; i++) {
+    for (let j = 0; j < v.rows; j++) {
+      out[i * v.rows + j] = cosine(row(v, i), row(v, j));
+    }
+  }
+  return out;
+};
 
 export type RequestFailure =
   | PipelineNotServable
@@ -136,5 +162,11 @@ export const embedRequest = (
       vectors = embedder.reduceDimensions(vectors, dims);
     }
     if (served.normalizedHere) vectors = normalizeRows(vectors);
-    return { vectors, tokens, truncated };
+    const answer = options.answer ?? "vectors";
+    return answer === "vectors" ? { vectors, tokens, truncated } : {
+      vectors,
+      tokens,
+      truncated,
+      scores: similarityScores(vectors, answer),
+    };
   });

@@ -88,6 +88,8 @@ export interface EmbedResult {
   readonly tokens: number;
   /** Inputs cut to the token limit. */
   readonly truncated: number;
+  /** Similarity scores, when the request asked for pairs or a matrix. */
+  readonly scores?: Float64Array;
   readonly hash: string;
   readonly precision: OutputPrecision;
 }

@@ -9,13 +9,14 @@ import {
   DEFAULT_SERVE_CONFIG,
   type ServeConfig,
 } from "../src/serve/serve_config.ts";
+import { defaultPoolSize, workerPool } from "../src/serve/worker_pool.ts";
 import { createApp } from "./app.ts";
 
 const USAGE = `Usage: deno task serve [--port 8787] [--host 127.0.0.1]
        [--no-batching] [--max-wait-ms 2] [--over-length reject|truncate]
        [--backend native|wasm] [--pipelines FILE[,FILE...]] [--only]
        [--cors ORIGIN[,ORIGIN...]|*] [--timeout-ms 30000] [--queue 64]
-       [--warm]
+       [--warm] [--workers N]
 
 Serves every non-transductive pipeline over an OpenAI-compatible API:
 POST /v1/embeddings, POST /v1/similarity, GET /v1/models, GET /healthz,
@@ -27,6 +28,8 @@ GET /metrics, and a demo page at /.
 --cors       allow cross-origin requests from these origins (off by default)
 --timeout-ms each request's deadline (504 after)
 --queue      requests one pipeline holds at once (429 overloaded above)
+--workers    embed in N worker threads, off the event loop (default: cores
+             less one, at least 1; 0 embeds on the event loop, micro-batched)
 --warm       load every pipeline at start (writes their graphs to .cache):
              /v1/models then tells which can run and their dimensions`;
 
@@ -43,6 +46,7 @@ const flags = parseFlags(Deno.args, {
   "timeout-ms": { type: "string" },
   queue: { type: "string" },
   warm: { type: "boolean" },
+  workers: { type: "string" },
   help: { type: "boolean" },
 }, USAGE);
 if (flags.help) {
@@ -118,8 +122,20 @@ const runtime = ManagedRuntime.make(servicesLayer({
   ...paths,
   artifactSearch: [...new Set(own.flatMap((s) => (s.dir ? [s.dir] : [])))],
 }, backend));
+const workers = int(flags.workers, defaultPoolSize(), "workers");
+const pool = workers > 0
+  ? workerPool(workers, {
+    registry,
+    paths: {
+      ...paths,
+      artifactSearch: [...new Set(own.flatMap((s) => (s.dir ? [s.dir] : [])))],
+    },
+    backend,
+    config,
+  })
+  : undefined;
 const service = await runtime.runPromise(
-  makeEmbeddingService(registry, config),
+  makeEmbeddingService(registry, config, pool),
 );
 const app = createApp(service);
 if (flags.warm) {
@@ -141,7 +157,9 @@ Deno.serve({
   onListen: ({ hostname, port }) =>
     console.error(
       `sentemb serving on http://${hostname}:${port} (batching ${
-        config.batching ? "on" : "off"
+        pool
+          ? `${pool.size} workers`
+          : `batching ${config.batching ? "on" : "off"}`
       })`,
     ),
 }, app.fetch);

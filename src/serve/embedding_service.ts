@@ -35,6 +35,8 @@ import { microBatcher } from "./micro_batcher.ts";
 import { DEFAULT_SERVE_CONFIG, type ServeConfig } from "./serve_config.ts";
 import { type EmbedOptions, embedRequest } from "./embed_request.ts";
 
+import type { PoolFailure, WorkerPool } from "./worker_pool.ts";
+
 export { type EmbedOptions, normalizeRows } from "./embed_request.ts";
 import {
   type AnswerTooLarge,
@@ -171,6 +173,11 @@ export const makeEmbeddingService = Effect.fn("makeEmbeddingService")(
   function* (
     registry: ReadonlyArray<PipelineSpec>,
     config: ServeConfig = DEFAULT_SERVE_CONFIG,
+    /**
+     * Workers to embed in, off the event loop; without, requests run on it
+     * (micro-batched). Pipelines still load here for the client routes.
+     */
+    pool?: WorkerPool,
   ) {
     const context = yield* Effect.context<Services>();
     const metrics = new ServerMetrics();
@@ -298,11 +305,30 @@ export const makeEmbeddingService = Effect.fn("makeEmbeddingService")(
       }
       return { availability: "unavailable", dimensions: null, reason: s.tag };
     };
-    const warm = Effect.forEach(
-      models,
-      (m) => Effect.exit(track(m.id, load(m.id))),
-      { discard: true },
-    );
+    // In the pool, a pipeline is as available as its workers say.
+    const poolFailed = (name: string, f: PoolFailure) => {
+      if (f.loadFailed) {
+        state.set(name, {
+          status: "unavailable",
+          tag: String(f.error._tag ?? "Unknown"),
+        });
+      }
+      return f.error as unknown as EmbedFailure;
+    };
+    const warm = pool
+      ? Effect.forEach(models, (m) =>
+        Effect.promise(() => {
+          state.set(m.id, { status: "loading" });
+          return pool.load(m.id).then(
+            (dim) => state.set(m.id, { status: "ready", dim }),
+            (f: PoolFailure) => poolFailed(m.id, f),
+          );
+        }), { discard: true })
+      : Effect.forEach(
+        models,
+        (m) => Effect.exit(track(m.id, load(m.id))),
+        { discard: true },
+      );
 
     // Requests each pipeline holds now, running or waiting.
     const held = new Map<string, number>();
@@ -375,6 +401,28 @@ export const makeEmbeddingService = Effect.fn("makeEmbeddingService")(
       options: EmbedOptions,
     ): Effect.Effect<EmbedResult, EmbedFailure> =>
       Effect.gen(function* () {
+        if (pool) {
+          if (state.get(model)?.status !== "ready") {
+            state.set(model, { status: "loading" });
+          }
+          const ok = yield* Effect.tryPromise({
+            try: () => pool.embed(model, valid, options, info),
+            catch: (f) => poolFailed(model, f as PoolFailure),
+          });
+          state.set(model, { status: "ready", dim: ok.fullDim });
+          metrics.tokens.inc({ pipeline: model }, ok.tokens);
+          if (ok.truncated > 0) {
+            metrics.truncated.inc({ pipeline: model }, ok.truncated);
+          }
+          return {
+            vectors: fromData(ok.rows, ok.dim, ok.data),
+            tokens: ok.tokens,
+            truncated: ok.truncated,
+            ...(ok.scores ? { scores: ok.scores } : {}),
+            hash: info.hash,
+            precision: info.precision,
+          };
+        }
         const served = yield* track(model, load(model));
         const out = yield* embedRequest(
           served.embedder,

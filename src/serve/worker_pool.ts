@@ -1,0 +1,116 @@
+import type { BackendName } from "../forward/backend.ts";
+import type { Paths } from "../paths.ts";
+import type { PipelineSpec } from "../pipeline/spec.ts";
+import type { EmbedOptions, ServedPipeline } from "./embed_request.ts";
+import type { WorkerMessage, WorkerReply } from "./embed_worker.ts";
+import type { ServeConfig } from "./serve_config.ts";
+
+type Ok = Extract<WorkerReply, { ok: unknown }>["ok"];
+
+/** A worker's failure: the typed error's fields, and whether loading failed. */
+export interface PoolFailure {
+  readonly error: Record<string, unknown>;
+  readonly loadFailed: boolean;
+}
+
+/**
+ * Deno Workers that run requests off the event loop, so the server keeps
+ * answering (`/healthz`, other pipelines) while one embeds. Each worker
+ * loads the pipelines it is asked for (its own ONNX sessions: memory grows
+ * with the pool); a request goes to the worker with the fewest in flight.
+ */
+export interface WorkerPool {
+  readonly size: number;
+  /** Runs one request; rejects with a {@link PoolFailure}. */
+  embed(
+    model: string,
+    texts: ReadonlyArray<string>,
+    options: EmbedOptions,
+    served: ServedPipeline,
+  ): Promise<Ok>;
+  /** Loads a pipeline in every worker; the dimension, or a PoolFailure. */
+  load(model: string): Promise<number>;
+  close(): void;
+}
+
+/** Workers by default: one per core, less one for the event loop, at least one. */
+export const defaultPoolSize = (): number =>
+  Math.max(1, (navigator.hardwareConcurrency ?? 2) - 1);
+
+export const workerPool = (
+  size: number,
+  init: {
+    readonly registry: ReadonlyArray<PipelineSpec>;
+    readonly paths: Paths["Service"];
+    readonly backend: BackendName;
+    readonly config: ServeConfig;
+  },
+): WorkerPool => {
+  let next = 0;
+  const pending = new Map<
+    number,
+    { resolve: (ok: Ok) => void; reject: (f: PoolFailure) => void }
+  >();
+  const workers = Array.from({ length: size }, () => {
+    const worker = new Worker(
+      new URL("./embed_worker.ts", import.meta.url).href,
+      { type: "module" },
+    );
+    const slot = { worker, inFlight: new Set<number>() };
+    worker.onmessage = (event: MessageEvent<WorkerReply>) => {
+      const reply = event.data;
+      slot.inFlight.delete(reply.id);
+      const p = pending.get(reply.id);
+      pending.delete(reply.id);
+      if (!p) return;
+      if ("ok" in reply) p.resolve(reply.ok);
+      else p.reject({ error: reply.error, loadFailed: reply.loadFailed });
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      for (const id of slot.inFlight) {
+        pending.get(id)?.reject({
+          error: { message: `worker failed: ${event.message}` },
+          loadFailed: false,
+        });
+        pending.delete(id);
+      }
+      slot.inFlight.clear();
+    };
+    worker.postMessage({ type: "init", ...init } satisfies WorkerMessage);
+    return slot;
+  });
+  const send = (
+    slot: (typeof workers)[number],
+    message: (id: number) => WorkerMessage,
+  ) =>
+    new Promise<Ok>((resolve, reject) => {
+      const id = next++;
+      pending.set(id, { resolve, reject });
+      slot.inFlight.add(id);
+      slot.worker.postMessage(message(id));
+    });
+  return {
+    size,
+    embed: (model, texts, options, served) => {
+      const slot = workers.reduce((a, b) =>
+        b.inFlight.size < a.inFlight.size ? b : a
+      );
+      return send(slot, (id) => ({
+        type: "embed",
+        id,
+        model,
+        texts,
+        options,
+        served,
+      }));
+    },
+    load: async (model) => {
+      const all = await Promise.all(
+        workers.map((w) => send(w, (id) => ({ type: "load", id, model }))),
+      );
+      return all[0].fullDim;
+    },
+    close: () => workers.forEach((w) => w.worker.terminate()),
+  };
+};

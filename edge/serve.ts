@@ -156,7 +156,7 @@ Deno.serve({
   hostname: flags.host ?? "127.0.0.1",
   onListen: ({ hostname, port }) =>
     console.error(
-      `sentemb serving on http://${hostname}:${port} (batching ${
+      `sentemb serving on http://${hostname}:${port} (${
         pool
           ? `${pool.size} workers`
           : `batching ${config.batching ? "on" : "off"}`

@@ -70,6 +70,8 @@ const run = async (batching: boolean, port: number) => {
       "--allow-ffi",
       "edge/serve.ts",
       `--port=${port}`,
+      // Micro-batching is what is compared: on the event loop, no workers.
+      "--workers=0",
       ...(batching ? [] : ["--no-batching"]),
     ],
     stdout: "null",

@@ -10,6 +10,7 @@ import {
   wordTokens,
 } from "../../src/stages/mod.ts";
 import { base64ToFloats } from "../../src/serve/float_base64.ts";
+import { PIPELINES } from "../../pipelines/mod.ts";
 import { assertOpenAiError } from "./assert_openai_error.ts";
 import {
   edgeFixture,
@@ -35,6 +36,8 @@ const REGISTRY = [
     meanPool(),
     { description: "the edge transformer with a 16-token limit" },
   ),
+  // A llama2.c tokenizer, which keeps NUL as a byte piece.
+  ...PIPELINES.filter((p) => p.name === "stories260k-prompteol"),
 ];
 
 const post = (path: string, body: unknown): [string, RequestInit] => [path, {
@@ -49,7 +52,7 @@ const norm = (v: ArrayLike<number>) =>
 Deno.test("NUL and other control characters are refused with 400 for every tokenizer, never cut", async () => {
   await edgeFixture();
   const app = await testApp({}, REGISTRY);
-  for (const model of ["words-16", "tiny-bert-16"]) {
+  for (const model of ["words-16", "tiny-bert-16", "stories260k-prompteol"]) {
     for (const bad of ["a\u0000b", "cat\u0007", "\u001bx", "x\u0085y"]) {
       const res = await app.request(
         ...post("/v1/embeddings", { model, input: ["fine", bad] }),

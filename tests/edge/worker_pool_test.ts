@@ -182,3 +182,41 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "with the pool, the deadline fires while a worker is busy: 504",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const config = { ...DEFAULT_SERVE_CONFIG, timeoutMs: 300 };
+    const pool = workerPool(1, {
+      registry: REGISTRY,
+      paths: testPaths,
+      backend: "native",
+      config,
+    });
+    const runtime = ManagedRuntime.make(servicesLayer(testPaths));
+    try {
+      const app = createApp(
+        await runtime.runPromise(makeEmbeddingService(REGISTRY, config, pool)),
+      );
+      const started = performance.now();
+      const res = await app.request("/v1/similarity", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          model: "stories260k-mean",
+          sentences: Array.from({ length: 2048 }, (_, i) => `sentence ${i}`),
+        }),
+      });
+      const ms = performance.now() - started;
+      assert.equal(res.status, 504, await res.clone().text());
+      assert.equal((await res.json()).error.code, "timeout");
+      // Generous: the point is that it is not the whole run.
+      assert.ok(ms < 5000, `answered after ${ms.toFixed(0)} ms`);
+    } finally {
+      pool.close();
+      await runtime.dispose();
+    }
+  },
+});

@@ -51,12 +51,16 @@ export const workerPool = (
     number,
     { resolve: (ok: Ok) => void; reject: (f: PoolFailure) => void }
   >();
-  const workers = Array.from({ length: size }, () => {
+  interface Slot {
+    worker: Worker;
+    readonly inFlight: Set<number>;
+  }
+  // A worker that fails fails its requests and is replaced by a fresh one.
+  const start = (slot: Slot): Worker => {
     const worker = new Worker(
       new URL("./embed_worker.ts", import.meta.url).href,
       { type: "module" },
     );
-    const slot = { worker, inFlight: new Set<number>() };
     worker.onmessage = (event: MessageEvent<WorkerReply>) => {
       const reply = event.data;
       slot.inFlight.delete(reply.id);
@@ -68,16 +72,25 @@ export const workerPool = (
     };
     worker.onerror = (event) => {
       event.preventDefault();
+      console.error(`embedding worker failed: ${event.message}`);
       for (const id of slot.inFlight) {
         pending.get(id)?.reject({
-          error: { message: `worker failed: ${event.message}` },
+          error: { message: "an embedding worker failed" },
           loadFailed: false,
         });
         pending.delete(id);
       }
       slot.inFlight.clear();
+      worker.terminate();
+      if (!closed) slot.worker = start(slot);
     };
     worker.postMessage({ type: "init", ...init } satisfies WorkerMessage);
+    return worker;
+  };
+  let closed = false;
+  const workers: Slot[] = Array.from({ length: size }, () => {
+    const slot = { inFlight: new Set<number>() } as Slot;
+    slot.worker = start(slot);
     return slot;
   });
   const send = (
@@ -111,6 +124,9 @@ export const workerPool = (
       );
       return all[0].fullDim;
     },
-    close: () => workers.forEach((w) => w.worker.terminate()),
+    close: () => {
+      closed = true;
+      workers.forEach((w) => w.worker.terminate());
+    },
   };
 };

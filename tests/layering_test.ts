@@ -9,7 +9,7 @@ import { dirname, join, relative } from "node:path";
  */
 export const LAYERS: ReadonlyArray<ReadonlyArray<string>> = [
   ["errors.ts", "embeddings.ts", "paths.ts"],
-  ["tokenize", "postprocess", "corpus", "artifact", "hub", "io"],
+  ["tokenize", "postprocess", "corpus", "artifact", "hub", "models", "io"],
   ["prompt"],
   ["onnx"],
   ["aggregate"],

@@ -2,7 +2,8 @@ import { Effect } from "effect";
 import { MissingModelFiles } from "../errors.ts";
 import { Forward } from "./service.ts";
 import { tokenPrependingFile } from "../onnx/tp/rewrite_file.ts";
-import { modelFolder, Paths } from "../paths.ts";
+import { existsSync } from "node:fs";
+import { refKind, resolveModelFiles } from "../models/resolve.ts";
 import type { Tokenizer } from "../tokenize/tokenized.ts";
 import type { RewrittenModel } from "../onnx/rewrite/rewrite_file.ts";
 import {
@@ -48,6 +49,13 @@ export const readModelConfig = (model: string, folder: string) =>
 export const modelFile = (encoder: TransformerSpec, folder: string): string =>
   `${folder}/${encoder.file ?? "onnx/model.onnx"}`;
 
+// A hub id's graph comes from the same snapshot; a local folder keeps the
+// folder its config.json is in (a missing graph is named by the loader).
+const resolveGraphFolder = (model: string, graph: string, folder: string) =>
+  refKind(model) === "hub" && !existsSync(`${folder}/${graph}`)
+    ? resolveModelFiles(model, { needed: [graph], graphs: [graph] })
+    : Effect.succeed(folder);
+
 /** Loads a transformer's config and graph through the Forward service. */
 export const loadTransformerStage = Effect.fn("loadTransformerStage")(
   function* (
@@ -55,11 +63,17 @@ export const loadTransformerStage = Effect.fn("loadTransformerStage")(
     tokenizer: Tokenizer,
     options: StageOptions = {},
   ) {
-    const paths = yield* Paths;
     const forward = yield* Forward;
-    const folder = options.folder ?? modelFolder(paths, encoder.model);
+    const graph = encoder.file ?? "onnx/model.onnx";
+    // config.json and the graph (with its external data) of a folder path,
+    // a local id, or a hub id downloaded into the Hugging Face cache. A
+    // local id's graph is looked for beside its config.json, as before.
+    const folder = options.folder ??
+      (yield* resolveModelFiles(encoder.model, { needed: ["config.json"] }));
     const config = yield* readModelConfig(encoder.model, folder);
-    const source = modelFile(encoder, folder);
+    const source = options.folder !== undefined
+      ? modelFile(encoder, folder)
+      : `${yield* resolveGraphFolder(encoder.model, graph, folder)}/${graph}`;
     const tp = options.tokenPrepending;
     const settings = stageSettings(encoder, config, tp !== undefined);
     const { layers } = settings;

@@ -16,7 +16,7 @@ export const LAYERS: ReadonlyArray<ReadonlyArray<string>> = [
   ["forward", "services.ts"],
   ["static", "llama2c"],
   ["stages"],
-  ["pipeline"],
+  ["pipeline", "recipes"],
   ["eval", "serve"],
   ["cli"],
 ];

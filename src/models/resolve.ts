@@ -134,7 +134,9 @@ export const resolveModelFiles = Effect.fn("resolveModelFiles")(function* (
   files: ModelFiles,
 ) {
   const paths = yield* Paths;
-  if (refKind(model) === "id" && (!SAFE_ID.test(model) || model.includes(".."))) {
+  if (
+    refKind(model) === "id" && (!SAFE_ID.test(model) || model.includes(".."))
+  ) {
     return yield* missing(
       model,
       `${paths.models}/${model}`,

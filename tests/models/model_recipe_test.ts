@@ -1,0 +1,261 @@
+import assert from "node:assert/strict";
+import { Effect, Layer } from "effect";
+import { relative } from "node:path";
+import { hubClientLayer } from "../../src/hub/client.ts";
+import { refKind } from "../../src/models/resolve.ts";
+import { TINY_CONFIGS } from "../../src/onnx/fixture/config.ts";
+import { buildModelFolder } from "../../src/onnx/fixture/model_folder.ts";
+import { loadPipeline } from "../../src/pipeline/load.ts";
+import { recipe, recipeFor, RECIPES } from "../../src/recipes/mod.ts";
+import { type FakeRepo, gitSha1, startFakeHub } from "../hub/fake_hub.ts";
+import { writeStFolder } from "../st_folder.ts";
+import { testLayer, testPaths } from "../test_paths.ts";
+
+const root = new URL("../../", import.meta.url).pathname;
+const REPO = "sentemb-test/tiny-bert";
+const SENTENCES = ["A man is playing a guitar.", "Two dogs run on the grass."];
+
+// One fixture set per test run: a tiny BERT (real WordPiece tokenizer), the
+// same as a sentence-transformers folder with prompts, and a tiny GPT-2.
+let built: Promise<string> | undefined;
+const fixtures = () =>
+  built ??= (async () => {
+    await Deno.mkdir(`${root}.cache`, { recursive: true });
+    const dir = `${root}.cache/models-test`;
+    await Effect.runPromise(Effect.gen(function* () {
+      yield* buildModelFolder(
+        dir,
+        "tiny-bert",
+        { ...TINY_CONFIGS.bert, vocab_size: 30522 },
+        `${testPaths.models}/bert-base-uncased`,
+        { seed: 3 },
+      );
+      yield* buildModelFolder(
+        dir,
+        "tiny-gpt2",
+        { ...TINY_CONFIGS.gpt2, vocab_size: 50257 },
+        `${testPaths.models}/gpt2`,
+        { seed: 3 },
+      );
+    }));
+    writeStFolder(`${dir}/tiny-st`, `${dir}/tiny-bert`, {
+      weight: Float32Array.from({ length: 8 * 32 }, (_, i) => Math.sin(i)),
+      bias: Float32Array.from({ length: 8 }, (_, i) => i * 0.01),
+    });
+    Deno.writeTextFileSync(
+      `${dir}/tiny-st/config_sentence_transformers.json`,
+      JSON.stringify({ prompts: { query: "query: ", passage: "passage: " } }),
+    );
+    return dir;
+  })();
+
+// A model folder as a fake hub repo: ONNX graphs as LFS files.
+const repoOf = (repo: string, dir: string): FakeRepo => {
+  const files: Array<FakeRepo["files"][number]> = [];
+  const walk = (d: string) => {
+    for (const e of Deno.readDirSync(d)) {
+      const p = `${d}/${e.name}`;
+      if (e.isDirectory) walk(p);
+      else {
+        files.push({
+          path: relative(dir, p),
+          bytes: Deno.readFileSync(p),
+          lfs: p.endsWith(".onnx") || p.endsWith(".safetensors"),
+        });
+      }
+    }
+  };
+  walk(dir);
+  return { repo, commit: gitSha1(new TextEncoder().encode(repo)), files };
+};
+
+const embedCli = async (
+  args: string[],
+  env: Record<string, string>,
+) => {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["task", "-q", "embed", ...args],
+    cwd: root,
+    env,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const w = child.stdin.getWriter();
+  await w.write(new TextEncoder().encode(SENTENCES.join("\n") + "\n"));
+  await w.close();
+  const out = await child.output();
+  return {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+};
+
+const vectorsOf = (stdout: string): number[][] =>
+  stdout.trim().split("\n").map((l) => JSON.parse(l).embedding);
+
+const embedInProcess = (
+  spec: ReturnType<typeof recipe>,
+  layer: Layer.Layer<never> = Layer.empty,
+) =>
+  Effect.runPromise(
+    Effect.gen(function* () {
+      const p = yield* loadPipeline(spec);
+      const e = yield* p.fit(SENTENCES);
+      return yield* e.embed(SENTENCES);
+    }).pipe(Effect.provide(Layer.mergeAll(testLayer, layer))),
+  );
+
+Deno.test("model references: folder paths, plain ids, hub ids", () => {
+  assert.equal(refKind("./some/folder"), "path");
+  assert.equal(refKind("/abs/folder"), "path");
+  assert.equal(refKind("bert-base-uncased"), "id");
+  assert.equal(refKind("org/name"), "hub");
+  assert.equal(refKind("org/name@v1.0"), "hub");
+});
+
+Deno.test("embed --model org/name --recipe first-last-mean downloads from an empty cache, then --model ./folder gives the same vectors", async () => {
+  const dir = await fixtures();
+  const hub = startFakeHub([repoOf(REPO, `${dir}/tiny-bert`)]);
+  const cache = await Deno.makeTempDir({ dir: `${root}.cache`, prefix: "hf-" });
+  try {
+    const env = { HF_ENDPOINT: hub.url, HF_HUB_CACHE: cache };
+    const r = await embedCli(
+      ["--model", REPO, "--recipe", "first-last-mean"],
+      env,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const fromHub = vectorsOf(r.stdout);
+    assert.equal(fromHub.length, 2);
+    assert.equal(fromHub[0].length, 32);
+    const snapshot = `${cache}/models--sentemb-test--tiny-bert/snapshots/${
+      repoOf(REPO, `${dir}/tiny-bert`).commit
+    }`;
+    for (const f of ["config.json", "tokenizer.json", "onnx/model.onnx"]) {
+      assert.ok(
+        Deno.statSync(`${snapshot}/${f}`).isFile,
+        `${f} in the HF cache`,
+      );
+    }
+    // A second run reads the cache: no request reaches the hub.
+    const before = hub.seen.length;
+    const again = await embedCli(
+      ["--model", REPO, "--recipe", "first-last-mean"],
+      { ...env, HF_HUB_OFFLINE: "1" },
+    );
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(hub.seen.length, before);
+    assert.deepEqual(vectorsOf(again.stdout), fromHub);
+    // The same model as a folder path.
+    const local = await embedCli([
+      "--model",
+      `./${relative(root, `${dir}/tiny-bert`)}`,
+      "--recipe",
+      "first-last-mean",
+    ], {});
+    assert.equal(local.code, 0, local.stderr);
+    assert.deepEqual(vectorsOf(local.stdout), fromHub);
+  } finally {
+    await hub.close();
+    await Deno.remove(cache, { recursive: true });
+  }
+});
+
+Deno.test("offline with a cold cache fails with MissingModelFiles naming HF_HUB_OFFLINE", async () => {
+  const cache = await Deno.makeTempDir({ dir: "/tmp", prefix: "hf-cold-" });
+  try {
+    const r = await embedCli(["--model", REPO, "--recipe", "mean"], {
+      HF_HUB_CACHE: cache,
+      HF_HUB_OFFLINE: "1",
+    });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /error\[MissingModelFiles\]/);
+    assert.match(r.stderr, /sentemb-test\/tiny-bert/);
+    assert.match(r.stderr, /HF_HUB_OFFLINE/);
+  } finally {
+    await Deno.remove(cache, { recursive: true });
+  }
+});
+
+Deno.test("a hub sentence-transformers model: modules, Dense weights and prompt names come through the resolver", async () => {
+  const dir = await fixtures();
+  const repo = "sentemb-test/tiny-st";
+  const hub = startFakeHub([repoOf(repo, `${dir}/tiny-st`)]);
+  const cache = await Deno.makeTempDir({ dir: `${root}.cache`, prefix: "hf-" });
+  const layer = hubClientLayer({
+    endpoint: hub.url,
+    cacheDir: cache,
+    offline: false,
+    progress: undefined,
+    token: undefined,
+  });
+  try {
+    const run = <A, E>(e: Effect.Effect<A, E, never>) => Effect.runPromise(e);
+    const spec = await run(
+      recipeFor("st", repo, { promptName: "query" }).pipe(
+        Effect.provide(Layer.mergeAll(testLayer, layer)),
+      ),
+    );
+    assert.equal(spec.stages[0]._tag, "prompt");
+    const fromHub = await embedInProcess(spec, layer);
+    assert.equal(fromHub.dim, 8);
+    // The local folder gives the same vectors.
+    const local = await embedInProcess(
+      recipe("st", `${dir}/tiny-st`, { promptPrefix: "query: " }),
+    );
+    assert.deepEqual(Array.from(local.data), Array.from(fromHub.data));
+    const refused = await run(
+      Effect.flip(recipeFor("st", repo, { promptName: "nope" })).pipe(
+        Effect.provide(Layer.mergeAll(testLayer, layer)),
+      ),
+    );
+    assert.equal(refused._tag, "RecipeMismatch");
+    assert.match(refused.message, /query, passage/);
+  } finally {
+    await hub.close();
+    await Deno.remove(cache, { recursive: true });
+  }
+});
+
+Deno.test("recipes that do not fit a model are refused with a typed error", async () => {
+  const dir = await fixtures();
+  const flip = (name: string, model: string) =>
+    Effect.runPromise(
+      Effect.flip(recipeFor(name, model)).pipe(Effect.provide(testLayer)),
+    );
+  const gpt2 = `${dir}/tiny-gpt2`;
+  const bert = `${dir}/tiny-bert`;
+  const noMask = await flip("promptbert", gpt2);
+  assert.equal(noMask._tag, "RecipeMismatch");
+  assert.match(noMask.message, /encoder/);
+  const decoderOnly = await flip("last-token", bert);
+  assert.equal(decoderOnly._tag, "RecipeMismatch");
+  assert.match(decoderOnly.message, /decoder/);
+  const noSt = await flip("st", bert);
+  assert.equal(noSt._tag, "RecipeMismatch");
+  assert.match(noSt.message, /modules\.json/);
+  const tooDeep = await flip("layer-9", bert);
+  assert.equal(tooDeep._tag, "RecipeMismatch");
+  const unknown = await flip("first-last-men", bert);
+  assert.equal(unknown._tag, "UnknownRecipe");
+  assert.match(unknown.message, /first-last-mean/);
+  const missing = await flip("mean", `${dir}/no-such-folder`);
+  assert.equal(missing._tag, "MissingModelFiles");
+});
+
+Deno.test("every recipe that fits applies to a tiny encoder or decoder and embeds", async () => {
+  const dir = await fixtures();
+  for (const r of RECIPES) {
+    if (r.corpus || r.name === "st") continue;
+    const model = r.kinds.includes("encoder")
+      ? `${dir}/tiny-bert`
+      : `${dir}/tiny-gpt2`;
+    const spec = await Effect.runPromise(
+      recipeFor(r.name, model).pipe(Effect.provide(testLayer)),
+    );
+    const v = await embedInProcess(spec);
+    assert.equal(v.rows, 2, r.name);
+    assert.ok(v.data.every(Number.isFinite), r.name);
+  }
+});

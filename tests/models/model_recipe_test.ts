@@ -42,6 +42,20 @@ const fixtures = () =>
       weight: Float32Array.from({ length: 8 * 32 }, (_, i) => Math.sin(i)),
       bias: Float32Array.from({ length: 8 }, (_, i) => i * 0.01),
     });
+    // An encoder whose tokenizer names no mask token.
+    const nomask = `${dir}/tiny-bert-nomask`;
+    Deno.mkdirSync(nomask, { recursive: true });
+    for (const f of ["config.json", "tokenizer.json"]) {
+      Deno.copyFileSync(`${dir}/tiny-bert/${f}`, `${nomask}/${f}`);
+    }
+    const tc = JSON.parse(
+      Deno.readTextFileSync(`${dir}/tiny-bert/tokenizer_config.json`),
+    );
+    delete tc.mask_token;
+    Deno.writeTextFileSync(
+      `${nomask}/tokenizer_config.json`,
+      JSON.stringify(tc),
+    );
     Deno.writeTextFileSync(
       `${dir}/tiny-st/config_sentence_transformers.json`,
       JSON.stringify({ prompts: { query: "query: ", passage: "passage: " } }),
@@ -226,9 +240,12 @@ Deno.test("recipes that do not fit a model are refused with a typed error", asyn
     );
   const gpt2 = `${dir}/tiny-gpt2`;
   const bert = `${dir}/tiny-bert`;
-  const noMask = await flip("promptbert", gpt2);
+  const onDecoder = await flip("promptbert", gpt2);
+  assert.equal(onDecoder._tag, "RecipeMismatch");
+  assert.match(onDecoder.message, /encoder/);
+  const noMask = await flip("promptbert", `${dir}/tiny-bert-nomask`);
   assert.equal(noMask._tag, "RecipeMismatch");
-  assert.match(noMask.message, /encoder/);
+  assert.match(noMask.message, /no mask token/);
   const decoderOnly = await flip("last-token", bert);
   assert.equal(decoderOnly._tag, "RecipeMismatch");
   assert.match(decoderOnly.message, /decoder/);

@@ -85,10 +85,19 @@ export const loadTransformerStage = Effect.fn("loadTransformerStage")(
           (layers._tag === "layers" && layers.indices.every((i) => i === -1)),
       },
     );
-    const stage = yield* transformerStage(model, tokenizer, settings);
+    // A decoder graph without position_ids counts positions from 0 on every
+    // row (unless it derives them from the mask, as OPT does): left padding
+    // would shift them, right padding cannot (causal attention never looks
+    // ahead, and pooling reads the mask). Token Prepending stays left-padded.
+    const positions = model.info.inputs.some((i) => i.name === "position_ids");
+    const padded: StageSettings = settings.padSide === "left" && !tp &&
+        !positions
+      ? { ...settings, padSide: "right" }
+      : settings;
+    const stage = yield* transformerStage(model, tokenizer, padded);
     const transformer: LoadedTransformer = {
       info: model.info,
-      settings,
+      settings: padded,
       folder,
     };
     return { stage, transformer };

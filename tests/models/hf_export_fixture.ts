@@ -18,7 +18,9 @@ export const readNpy = (path: string): Npy => {
   const bytes = Deno.readFileSync(path);
   const view = new DataView(bytes.buffer, bytes.byteOffset);
   const major = bytes[6];
-  const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  const headerLen = major === 1
+    ? view.getUint16(8, true)
+    : view.getUint32(8, true);
   const start = (major === 1 ? 10 : 12) + headerLen;
   const header = new TextDecoder().decode(
     bytes.subarray(major === 1 ? 10 : 12, start),
@@ -71,5 +73,6 @@ export const loadReference = (name: string) => {
 export const rootDir = fileURLToPath(new URL("../../", import.meta.url));
 
 /** Runs an effect with the test services. */
-export const runTest = <A, E>(e: Effect.Effect<A, E, Forward | import("../../src/paths.ts").Paths>) =>
-  Effect.runPromise(Effect.provide(e, testLayer));
+export const runTest = <A, E>(
+  e: Effect.Effect<A, E, Forward | import("../../src/paths.ts").Paths>,
+) => Effect.runPromise(Effect.provide(e, testLayer));

@@ -355,7 +355,10 @@ export const recipe = (
     o.name ?? `${modelSlug(model)}-${name}`,
     ...r.stages(model, o),
     {
-      description: o.description ?? `${r.about} (${model})`,
+      description: o.description ??
+        `${
+          r.name === "layer-k" ? `mean of layer ${o.layer ?? -1}` : r.about
+        } (${model})`,
       ...(r.corpus ? { corpusSentences: o.corpusSentences ?? 4000 } : {}),
     },
   );

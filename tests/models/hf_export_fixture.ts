@@ -1,6 +1,7 @@
 import { Effect } from "effect";
 import { fileURLToPath } from "node:url";
-import { Forward } from "../../src/forward/service.ts";
+import type { Forward } from "../../src/forward/service.ts";
+import type { Paths } from "../../src/paths.ts";
 import type { PaddedBatch } from "../../src/tokenize/pad_batch.ts";
 import { testLayer, testPaths } from "../test_paths.ts";
 
@@ -74,5 +75,5 @@ export const rootDir = fileURLToPath(new URL("../../", import.meta.url));
 
 /** Runs an effect with the test services. */
 export const runTest = <A, E>(
-  e: Effect.Effect<A, E, Forward | import("../../src/paths.ts").Paths>,
+  e: Effect.Effect<A, E, Forward | Paths>,
 ) => Effect.runPromise(Effect.provide(e, testLayer));

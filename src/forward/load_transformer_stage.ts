@@ -2,7 +2,9 @@ import { Effect } from "effect";
 import { MissingModelFiles } from "../errors.ts";
 import { Forward } from "./service.ts";
 import { tokenPrependingFile } from "../onnx/tp/rewrite_file.ts";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { externalFiles } from "../onnx/derived_graph.ts";
+import { decodeModel } from "../onnx/proto.ts";
 import { refKind, resolveModelFiles } from "../models/resolve.ts";
 import type { Tokenizer } from "../tokenize/tokenized.ts";
 import type { RewrittenModel } from "../onnx/rewrite/rewrite_file.ts";
@@ -49,12 +51,35 @@ export const readModelConfig = (model: string, folder: string) =>
 export const modelFile = (encoder: TransformerSpec, folder: string): string =>
   `${folder}/${encoder.file ?? "onnx/model.onnx"}`;
 
-// A hub id's graph comes from the same snapshot; a local folder keeps the
-// folder its config.json is in (a missing graph is named by the loader).
+// Graphs holding their weights are large; one with external data is small.
+const SMALL_GRAPH = 64 * 1024 * 1024;
+
+// A hub id's graph comes from the same snapshot, with every external-data
+// file its initializers name (beyond those its name implies); a local
+// folder keeps the folder its config.json is in (a missing graph is named
+// by the loader).
 const resolveGraphFolder = (model: string, graph: string, folder: string) =>
-  refKind(model) === "hub" && !existsSync(`${folder}/${graph}`)
-    ? resolveModelFiles(model, { needed: [graph], graphs: [graph] })
-    : Effect.succeed(folder);
+  refKind(model) !== "hub" || existsSync(`${folder}/${graph}`)
+    ? Effect.succeed(folder)
+    : Effect.gen(function* () {
+      const dir = yield* resolveModelFiles(model, {
+        needed: [graph],
+        graphs: [graph],
+      });
+      const path = `${dir}/${graph}`;
+      if (statSync(path).size > SMALL_GRAPH) return dir;
+      const named = externalFiles(decodeModel(readFileSync(path)));
+      const base = graph.includes("/")
+        ? graph.slice(0, graph.lastIndexOf("/") + 1)
+        : "";
+      const missing = named.map((f) => `${base}${f}`).filter((f) =>
+        !existsSync(`${dir}/${f}`)
+      );
+      if (missing.length > 0) {
+        yield* resolveModelFiles(model, { needed: [graph, ...missing] });
+      }
+      return dir;
+    });
 
 /** Loads a transformer's config and graph through the Forward service. */
 export const loadTransformerStage = Effect.fn("loadTransformerStage")(

@@ -8,6 +8,7 @@ import { buildModelFolder } from "../../src/onnx/fixture/model_folder.ts";
 import { loadPipeline } from "../../src/pipeline/load.ts";
 import { recipe, recipeFor, RECIPES } from "../../src/recipes/mod.ts";
 import { type FakeRepo, gitSha1, startFakeHub } from "../hub/fake_hub.ts";
+import { decodeModel, encodeModel } from "../../src/onnx/proto.ts";
 import { writeStFolder } from "../st_folder.ts";
 import { testLayer, testPaths } from "../test_paths.ts";
 
@@ -56,6 +57,41 @@ const fixtures = () =>
       `${nomask}/tokenizer_config.json`,
       JSON.stringify(tc),
     );
+    // The same encoder with its weights in an external-data file whose name
+    // only the graph knows (not `model.onnx_data`).
+    const ext = `${dir}/tiny-bert-ext`;
+    Deno.mkdirSync(`${ext}/onnx`, { recursive: true });
+    for (
+      const f of ["config.json", "tokenizer.json", "tokenizer_config.json"]
+    ) {
+      Deno.copyFileSync(`${dir}/tiny-bert/${f}`, `${ext}/${f}`);
+    }
+    const graph = decodeModel(
+      Deno.readFileSync(`${dir}/tiny-bert/onnx/model.onnx`),
+    );
+    const chunks: Uint8Array[] = [];
+    let offset = 0;
+    for (const t of graph.graph?.initializer ?? []) {
+      const raw = t.rawData;
+      if (!raw || raw.length < 1024) continue;
+      chunks.push(raw.slice());
+      t.externalData = [
+        { key: "location", value: "weights.bin" },
+        { key: "offset", value: String(offset) },
+        { key: "length", value: String(raw.length) },
+      ];
+      t.dataLocation = 1;
+      t.rawData = new Uint8Array(0);
+      offset += raw.length;
+    }
+    const blob = new Uint8Array(offset);
+    let at = 0;
+    for (const c of chunks) {
+      blob.set(c, at);
+      at += c.length;
+    }
+    Deno.writeFileSync(`${ext}/onnx/weights.bin`, blob);
+    Deno.writeFileSync(`${ext}/onnx/model.onnx`, encodeModel(graph));
     Deno.writeTextFileSync(
       `${dir}/tiny-st/config_sentence_transformers.json`,
       JSON.stringify({ prompts: { query: "query: ", passage: "passage: " } }),
@@ -170,6 +206,32 @@ Deno.test("embed --model org/name --recipe first-last-mean downloads from an emp
     ], {});
     assert.equal(local.code, 0, local.stderr);
     assert.deepEqual(vectorsOf(local.stdout), fromHub);
+  } finally {
+    await hub.close();
+    await Deno.remove(cache, { recursive: true });
+  }
+});
+
+Deno.test("a hub graph's external-data files (named only inside the graph) are downloaded with it", async () => {
+  const dir = await fixtures();
+  const repo = "sentemb-test/tiny-bert-ext";
+  const hub = startFakeHub([
+    repoOf(REPO, `${dir}/tiny-bert`),
+    repoOf(repo, `${dir}/tiny-bert-ext`),
+  ]);
+  const cache = await Deno.makeTempDir({ dir: `${root}.cache`, prefix: "hf-" });
+  try {
+    const env = { HF_ENDPOINT: hub.url, HF_HUB_CACHE: cache };
+    const args = (model: string) => ["--model", model, "--recipe", "mean"];
+    const ext = await embedCli(args(repo), env);
+    assert.equal(ext.code, 0, ext.stderr);
+    assert.ok(
+      hub.seen.some((s) => s.path.endsWith("/onnx/weights.bin")),
+      "weights.bin fetched",
+    );
+    const plain = await embedCli(args(REPO), env);
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.deepEqual(vectorsOf(ext.stdout), vectorsOf(plain.stdout));
   } finally {
     await hub.close();
     await Deno.remove(cache, { recursive: true });

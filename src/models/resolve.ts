@@ -211,6 +211,35 @@ const downloadModelFiles = (model: string, files: ModelFiles) =>
     return snapshot;
   });
 
+/**
+ * Where `needed` of `model` is on this host now, with no download: the
+ * folder of a path, `<models>/<id>` (or the fixtures'), or a hub id's
+ * snapshot in the Hugging Face cache; else the models-folder path.
+ */
+export const localModelFolder = (
+  paths: Paths["Service"],
+  model: string,
+  needed = "config.json",
+): string => {
+  const folder = localFolder(paths, model, needed);
+  if (refKind(model) !== "hub" || isFile(`${folder}/${needed}`)) return folder;
+  const at = model.indexOf("@");
+  const repo = at < 0 ? model : model.slice(0, at);
+  const revision = at < 0 ? "main" : model.slice(at + 1);
+  const root = `${hubConfigFromEnv().cacheDir}/models--${
+    repo.replace("/", "--")
+  }`;
+  try {
+    const commit = /^[0-9a-f]{40}$/.test(revision)
+      ? revision
+      : readFileSync(`${root}/refs/${revision}`, "utf8").trim();
+    const snapshot = `${root}/snapshots/${commit}`;
+    return isFile(`${snapshot}/${needed}`) ? snapshot : folder;
+  } catch {
+    return folder;
+  }
+};
+
 /** The folder of a model's `config.json` (and, for a hub id, its tokenizer files). */
 export const resolveConfigFolder = (model: string) =>
   resolveModelFiles(model, { needed: ["config.json"] });

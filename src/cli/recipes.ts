@@ -1,5 +1,8 @@
 import { Effect } from "effect";
 import { RECIPES } from "../recipes/recipes.ts";
+import { resolveTransformerFiles } from "../forward/load_transformer_stage.ts";
+import { resolveModelFiles } from "../models/resolve.ts";
+import { loadPretrainedTokenizer } from "../tokenize/pretrained_tokenizer.ts";
 import { userPath } from "../pipeline/pipeline_source.ts";
 import { parseFlags } from "./args.ts";
 import { MODEL_FLAGS, MODEL_USAGE, modelRecipeFlag } from "./model_recipe.ts";
@@ -46,6 +49,24 @@ const program = Effect.gen(function* () {
     return;
   }
   const { spec } = yield* modelRecipeFlag(flags);
+  // Every file the pipeline runs on is fetched now (a hub id's graph too),
+  // so a server that never downloads can run the declaration.
+  let model: string | undefined;
+  for (const stage of spec.stages) {
+    if (stage._tag === "transformer") {
+      model = stage.model;
+      yield* resolveTransformerFiles(stage.model, stage.file);
+    }
+    if (stage._tag === "sentenceTransformers" && model !== undefined) {
+      yield* resolveModelFiles(model, {
+        needed: ["modules.json"],
+        stModules: true,
+      });
+    }
+    if (stage._tag === "pretrainedTokenizer") {
+      yield* loadPretrainedTokenizer(stage.model);
+    }
+  }
   const json = JSON.stringify(spec, null, 2);
   if (flags.out) {
     const out = userPath(flags.out);

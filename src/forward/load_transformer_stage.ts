@@ -81,6 +81,20 @@ const resolveGraphFolder = (model: string, graph: string, folder: string) =>
       return dir;
     });
 
+/**
+ * Makes a transformer's files present on this host — config.json, the
+ * graph and its external data (downloaded for a hub id) — and returns the
+ * graph's path. What `deno task recipes --out` does before a server that
+ * may not download runs the pipeline.
+ */
+export const resolveTransformerFiles = Effect.fn("resolveTransformerFiles")(
+  function* (model: string, file?: string) {
+    const graph = file ?? "onnx/model.onnx";
+    const folder = yield* resolveModelFiles(model, { needed: ["config.json"] });
+    return `${yield* resolveGraphFolder(model, graph, folder)}/${graph}`;
+  },
+);
+
 /** Loads a transformer's config and graph through the Forward service. */
 export const loadTransformerStage = Effect.fn("loadTransformerStage")(
   function* (

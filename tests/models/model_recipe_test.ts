@@ -122,9 +122,10 @@ const repoOf = (repo: string, dir: string): FakeRepo => {
 const embedCli = async (
   args: string[],
   env: Record<string, string>,
+  task = "embed",
 ) => {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", "embed", ...args],
+    args: ["task", "-q", task, ...args],
     cwd: root,
     env,
     stdin: "piped",
@@ -234,6 +235,44 @@ Deno.test("a hub graph's external-data files (named only inside the graph) are d
     assert.deepEqual(vectorsOf(ext.stdout), vectorsOf(plain.stdout));
   } finally {
     await hub.close();
+    await Deno.remove(cache, { recursive: true });
+  }
+});
+
+Deno.test("recipes --model org/name --out FILE fetches every file, and the declaration then runs offline", async () => {
+  const dir = await fixtures();
+  const repo = "sentemb-test/tiny-st";
+  const hub = startFakeHub([repoOf(repo, `${dir}/tiny-st`)]);
+  const cache = await Deno.makeTempDir({ dir: `${root}.cache`, prefix: "hf-" });
+  try {
+    const out = `${cache}/tiny-st.json`;
+    const made = await embedCli(
+      ["--model", repo, "--recipe", "st", "--out", out],
+      { HF_ENDPOINT: hub.url, HF_HUB_CACHE: cache },
+      "recipes",
+    );
+    assert.equal(made.code, 0, made.stderr);
+    const spec = JSON.parse(Deno.readTextFileSync(out));
+    assert.equal(spec.name, "tiny-st-st");
+    await hub.close();
+    // The hub is gone: everything comes from the cache.
+    const r = await embedCli(["--pipeline", out], {
+      HF_HUB_CACHE: cache,
+      HF_HUB_OFFLINE: "1",
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const fromCache = vectorsOf(r.stdout);
+    const local = await embedCli([
+      "--model",
+      `./${relative(root, `${dir}/tiny-st`)}`,
+      "--recipe",
+      "st",
+    ], {});
+    assert.equal(local.code, 0, local.stderr);
+    assert.deepEqual(fromCache, vectorsOf(local.stdout));
+    assert.equal(fromCache[0].length, 8);
+  } finally {
+    await hub.close().catch(() => undefined);
     await Deno.remove(cache, { recursive: true });
   }
 });

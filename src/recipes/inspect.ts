@@ -125,6 +125,10 @@ export const recipeFor = Effect.fn("recipeFor")(function* (
   if (k !== undefined && layers !== undefined && Math.abs(k) > layers) {
     return yield* refuse(`layer ${k} is beyond its ${layers} layers`);
   }
+  const out = o.outputLayer;
+  if (out !== undefined && layers !== undefined && Math.abs(out) > layers) {
+    return yield* refuse(`output state ${out} is beyond its ${layers} layers`);
+  }
   if (r.tokenPrepending) {
     const tp = o.tp ?? {
       start: 1,

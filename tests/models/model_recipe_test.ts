@@ -377,3 +377,63 @@ Deno.test("every recipe that fits applies to a tiny encoder or decoder and embed
     assert.ok(v.data.every(Number.isFinite), r.name);
   }
 });
+
+Deno.test("recipes flags: --tp, --output-layer, --demonstration, --layer shape the declaration; bad values are BadConfig", async () => {
+  const dir = await fixtures();
+  const gpt2 = `./${relative(root, `${dir}/tiny-gpt2`)}`;
+  const r = await embedCli(
+    [
+      "--model",
+      gpt2,
+      "--recipe",
+      "knowledge-tp",
+      "--tp",
+      "1,2",
+      "--output-layer=-2",
+    ],
+    {},
+    "recipes",
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const spec = JSON.parse(r.stdout);
+  const t = spec.stages.find((s: { _tag: string }) => s._tag === "transformer");
+  assert.deepEqual(t.tokenPrepending, { start: 1, exit: 2 });
+  assert.deepEqual(t.layers, { _tag: "layers", indices: [-2] });
+  const icl = await embedCli(
+    [
+      "--model",
+      gpt2,
+      "--recipe",
+      "prompteol-icl",
+      "--demonstration",
+      "A dog runs.|Dog",
+    ],
+    {},
+    "recipes",
+  );
+  assert.equal(icl.code, 0, icl.stderr);
+  assert.deepEqual(JSON.parse(icl.stdout).stages[0].demonstration, {
+    sentence: "A dog runs.",
+    word: "Dog",
+  });
+  const bad = await embedCli(
+    ["--model", gpt2, "--recipe", "cot-tp", "--tp", "1"],
+    {},
+    "recipes",
+  );
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /error\[BadConfig\]: .*--tp/);
+  const beyond = await embedCli(
+    ["--model", gpt2, "--recipe", "cot-tp", "--tp", "1,9"],
+    {},
+    "recipes",
+  );
+  assert.equal(beyond.code, 1);
+  assert.match(beyond.stderr, /error\[RecipeMismatch\]/);
+  const list = await embedCli(["--json"], {}, "recipes");
+  assert.equal(list.code, 0, list.stderr);
+  assert.deepEqual(
+    JSON.parse(list.stdout).map((x: { name: string }) => x.name),
+    RECIPES.map((x) => x.name),
+  );
+});

@@ -122,5 +122,29 @@ for (const name of EXPORTS) {
         assert.ok(d <= batchTol, `${r} sentence ${i} alone vs batch: ${d}`);
       });
     }
+
+    // 5. Decoders: Token Prepending rewrites the exported graph and keeps
+    // each sentence's vector independent of its batch.
+    if (decoder) {
+      const { together, alone } = await runTest(Effect.gen(function* () {
+        const spec = yield* recipeFor("knowledge-tp", folder, {
+          tp: { start: 1, exit: 3 },
+        });
+        const p = yield* loadPipeline(spec);
+        const e = yield* p.fit(sentences);
+        const together = yield* e.embed(sentences);
+        const alone = [];
+        for (const s of sentences) alone.push(yield* e.embed([s]));
+        return { together, alone };
+      }));
+      assert.ok(together.data.every(Number.isFinite));
+      alone.forEach((v, i) => {
+        const d = maxDiff(
+          v.data,
+          together.data.subarray(i * together.dim, (i + 1) * together.dim),
+        );
+        assert.ok(d <= 1e-5, `knowledge-tp sentence ${i} alone vs batch: ${d}`);
+      });
+    }
   });
 }

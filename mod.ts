@@ -103,6 +103,16 @@ export {
 export type { Tokenized, Tokenizer } from "./src/tokenize/tokenized.ts";
 export { wordTokenizer } from "./src/tokenize/word_tokenizer.ts";
 export { loadPretrainedTokenizer } from "./src/tokenize/pretrained_tokenizer.ts";
+// Models by reference (a folder, an id, a hub id) and recipes for any model.
+export * from "./src/recipes/mod.ts";
+export {
+  type ModelFiles,
+  ONNX_VARIANTS,
+  readConfigJson,
+  refKind,
+  resolveModelFiles,
+  variantFile,
+} from "./src/models/resolve.ts";
 export { randomEncoder, randomVector } from "./src/static/random_encoder.ts";
 export {
   loadWordVectors,

@@ -9,7 +9,12 @@ import { gridVariants } from "../src/eval/grid.ts";
 import { ortGemm } from "../src/eval/ort_gemm.ts";
 import type { StsVariant } from "../src/eval/sts_eval.ts";
 import { loadPipeline } from "../src/pipeline/load.ts";
-import { pipelineFlag, withArtifactsBeside } from "../src/cli/pipeline_flag.ts";
+import { withArtifactsBeside } from "../src/cli/pipeline_flag.ts";
+import {
+  MODEL_FLAGS,
+  MODEL_USAGE,
+  pipelineOrRecipe,
+} from "../src/cli/model_recipe.ts";
 import { Paths } from "../src/paths.ts";
 import { ServicesFromEnv } from "../src/services.ts";
 import {
@@ -31,6 +36,7 @@ const USAGE =
 Evaluates a pipeline on the data in SENTEMB_DATA (default ../shared/data).
 --pipeline  a name from \`deno task pipelines\` or your own pipeline file
             (.json, or .ts with a default export; FILE#NAME picks one)
+${MODEL_USAGE}
 --suite     sts: the 8 STS tasks (Spearman x100 of cosine vs gold; default)
             clustering: 6 short-text sets, k-means++ ACC and NMI
             classification: 12 tasks, logistic regression accuracy
@@ -56,6 +62,7 @@ const flags = parseFlags(Deno.args, {
   json: { type: "boolean" },
   out: { type: "string" },
   help: { type: "boolean" },
+  ...MODEL_FLAGS,
 }, USAGE);
 if (flags.help) {
   console.log(USAGE);
@@ -103,7 +110,7 @@ const program = Effect.gen(function* () {
       reason: `"${variant}" is not raw or senteval`,
     });
   }
-  const sourced = yield* pipelineFlag(flags.pipeline ?? DEFAULT_PIPELINE);
+  const sourced = yield* pipelineOrRecipe(flags, DEFAULT_PIPELINE);
   const base = sourced.spec;
   const paths = yield* Paths;
   const settings = {

@@ -1,36 +1,17 @@
-import { pipeline } from "../src/pipeline/builder.ts";
 import type { PipelineSpec } from "../src/pipeline/spec.ts";
-import { TEMPLATES } from "../src/prompt/templates.ts";
-import {
-  layers,
-  llama2cTokens,
-  meanPool,
-  modelTokenizer,
-  pool,
-  prompt,
-  transformer,
-} from "../src/stages/mod.ts";
-
-const eol = { appendPeriod: true, replaceDoubleQuotes: true } as const;
+import { recipe } from "../src/recipes/recipes.ts";
+import { llama2cTokens, modelTokenizer } from "../src/stages/mod.ts";
 
 /** PromptBERT (METHODS §3): the last-layer state at [MASK] of the template. */
 export const promptBert = (
   name: string,
   model: string,
 ): PipelineSpec =>
-  pipeline(
+  recipe("promptbert", model, {
     name,
-    prompt(TEMPLATES.promptBert, {
-      appendPeriod: true,
-      replaceDoubleQuotes: false,
-    }),
-    transformer(model),
-    pool("mask"),
-    {
-      description:
-        `PromptBERT on ${model}: last-layer [MASK] state of 'This sentence : "[X]" means [MASK] .'`,
-    },
-  );
+    description:
+      `PromptBERT on ${model}: last-layer [MASK] state of 'This sentence : "[X]" means [MASK] .'`,
+  });
 
 /** How a decoder is named: a pretrained folder, or a llama2.c checkpoint. */
 export type DecoderSource =
@@ -63,68 +44,50 @@ export const decoderRecipes = (
   const { model } = source;
   const tokenizer = source.kind === "llama2c"
     ? llama2cTokens(model, source.tokenizer)
-    : modelTokenizer(model);
-  const out = layers(settings.outputLayer);
+    : undefined;
   const tp = settings.tp;
   const range = `[${tp.start}, ${tp.exit})`;
-  const decoder = (tokenPrepending?: typeof tp) =>
-    transformer(model, {
-      layers: out,
-      ...(tokenPrepending ? { tokenPrepending } : {}),
+  const r = (name: string, as: string, description: string) =>
+    recipe(name, model, {
+      name: `${prefix}-${as}`,
+      description,
+      outputLayer: settings.outputLayer,
+      tp,
+      demonstration: settings.demonstration,
+      ...(tokenizer ? { tokenizer } : {}),
     });
-  const lastToken = (
-    name: string,
-    description: string,
-    template: string,
-    options: { demonstration?: typeof settings.demonstration; tp?: typeof tp } =
-      {},
-  ) =>
-    pipeline(
-      `${prefix}-${name}`,
-      prompt(template, {
-        ...eol,
-        ...(options.demonstration
-          ? { demonstration: options.demonstration }
-          : {}),
-      }),
-      tokenizer,
-      decoder(options.tp),
-      pool("last"),
-      { description },
-    );
   return [
-    lastToken(
+    r(
+      "prompteol",
       "prompteol",
       `PromptEOL on ${model}: last token at state ${settings.outputLayer}`,
-      TEMPLATES.promptEol,
     ),
-    lastToken(
+    r(
+      "prompteol-icl",
       "prompteol-icl",
       `PromptEOL on ${model} with its best in-context demonstration`,
-      TEMPLATES.promptEol,
-      { demonstration: settings.demonstration },
     ),
-    lastToken(
+    r(
+      "prompteol-tp",
       "prompteol-tp",
       `PromptEOL + Token Prepending on ${model}, layers ${range}`,
-      TEMPLATES.promptEol,
-      { tp },
     ),
-    lastToken(
+    r(
+      "cot-tp",
       "cot-tp",
       `Pretended CoT + Token Prepending on ${model}, layers ${range}`,
-      TEMPLATES.pretendedCot,
-      { tp },
     ),
-    lastToken(
+    r(
+      "knowledge-tp",
       "knowledge-tp",
       `Knowledge prompt + Token Prepending on ${model}, layers ${range}`,
-      TEMPLATES.knowledge,
-      { tp },
     ),
-    pipeline(`${prefix}-mean`, tokenizer, transformer(model), meanPool(), {
+    // The baseline: no prompt, the last layer (the output layer is not used).
+    recipe("mean", model, {
+      name: `${prefix}-mean`,
       description:
         `Mean of ${model}'s last hidden states, no prompt (baseline)`,
+      tokenizer: tokenizer ?? modelTokenizer(model),
     }),
   ];
 };

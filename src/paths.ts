@@ -23,7 +23,11 @@ export class Paths extends Context.Service<Paths, {
    * their own pipelines' artifacts (the folder of a pipeline file).
    */
   readonly artifactSearch?: ReadonlyArray<string>;
-  /** Whether a model id missing locally may be fetched from the Hugging Face hub. */
+  /**
+   * Kept for compatibility: hub ids (`org/name`) now download through
+   * `src/models/resolve.ts` unless `HF_HUB_OFFLINE` is set, and only where
+   * the process may reach the hub (`--allow-net`).
+   */
   readonly allowRemote: boolean;
 }>()("sentemb/Paths") {}
 
@@ -38,7 +42,7 @@ const sharedDefault = (name: string): string => {
 /**
  * Reads `SENTEMB_MODELS`, `SENTEMB_DATA`, `SENTEMB_ARTIFACTS` (default: the
  * project's `artifacts/`), `SENTEMB_FIXTURES` (default `.cache/models`) and
- * `SENTEMB_ALLOW_REMOTE` (`1` to allow the hub).
+ * `SENTEMB_ALLOW_REMOTE` (kept for compatibility; see `allowRemote`).
  */
 export const pathsFromEnv = (): Paths["Service"] => ({
   models: Deno.env.get("SENTEMB_MODELS") ?? sharedDefault("models"),

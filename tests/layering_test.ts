@@ -9,14 +9,14 @@ import { dirname, join, relative } from "node:path";
  */
 export const LAYERS: ReadonlyArray<ReadonlyArray<string>> = [
   ["errors.ts", "embeddings.ts", "paths.ts"],
-  ["tokenize", "postprocess", "corpus", "artifact", "hub", "io"],
+  ["tokenize", "postprocess", "corpus", "artifact", "hub", "models", "io"],
   ["prompt"],
   ["onnx"],
   ["aggregate"],
   ["forward", "services.ts"],
   ["static", "llama2c"],
   ["stages"],
-  ["pipeline"],
+  ["pipeline", "recipes"],
   ["eval", "serve"],
   ["cli"],
 ];

@@ -5,17 +5,19 @@ import { EmptyInput } from "../errors.ts";
 import { loadPipeline } from "../pipeline/load.ts";
 import { userPath } from "../pipeline/pipeline_source.ts";
 import { parseFlags } from "./args.ts";
-import { pipelineFlag, withArtifactsBeside } from "./pipeline_flag.ts";
+import { withArtifactsBeside } from "./pipeline_flag.ts";
+import { MODEL_FLAGS, MODEL_USAGE, pipelineOrRecipe } from "./model_recipe.ts";
 import { runMain } from "./run_main.ts";
 
 const USAGE =
-  `Usage: deno task embed [--pipeline NAME|FILE] [--input FILE] [--dimensions K]
+  `Usage: deno task embed [--pipeline NAME|FILE | --model REF --recipe NAME] [--input FILE] [--dimensions K]
 
 Reads sentences, one a line (stdin unless --input), and writes one JSON line
 per sentence: {"text": ..., "embedding": [...]}. Blank lines are skipped.
 --pipeline  a name from \`deno task pipelines\`, or your own pipeline file:
             a .json declaration or a .ts module whose default export is a
             pipeline (FILE#NAME picks one of several)
+${MODEL_USAGE}
 Default pipeline: ${DEFAULT_PIPELINE} (offline, no download).`;
 
 const flags = parseFlags(Deno.args, {
@@ -23,6 +25,7 @@ const flags = parseFlags(Deno.args, {
   input: { type: "string" },
   dimensions: { type: "string" },
   help: { type: "boolean" },
+  ...MODEL_FLAGS,
 }, USAGE);
 if (flags.help) {
   console.log(USAGE);
@@ -41,7 +44,7 @@ const readInput = Effect.tryPromise({
 });
 
 const program = Effect.gen(function* () {
-  const sourced = yield* pipelineFlag(flags.pipeline ?? DEFAULT_PIPELINE);
+  const sourced = yield* pipelineOrRecipe(flags, DEFAULT_PIPELINE);
   const text = yield* readInput;
   const sentences = text.split(/\r?\n/).filter((l) => l.trim() !== "");
   const dimensions = flags.dimensions ? Number(flags.dimensions) : undefined;

@@ -2,7 +2,10 @@ import { Effect } from "effect";
 import { MissingModelFiles } from "../errors.ts";
 import { Forward } from "./service.ts";
 import { tokenPrependingFile } from "../onnx/tp/rewrite_file.ts";
-import { modelFolder, Paths } from "../paths.ts";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { externalFiles } from "../onnx/derived_graph.ts";
+import { decodeModel } from "../onnx/proto.ts";
+import { refKind, resolveModelFiles } from "../models/resolve.ts";
 import type { Tokenizer } from "../tokenize/tokenized.ts";
 import type { RewrittenModel } from "../onnx/rewrite/rewrite_file.ts";
 import {
@@ -48,6 +51,50 @@ export const readModelConfig = (model: string, folder: string) =>
 export const modelFile = (encoder: TransformerSpec, folder: string): string =>
   `${folder}/${encoder.file ?? "onnx/model.onnx"}`;
 
+// Graphs holding their weights are large; one with external data is small.
+const SMALL_GRAPH = 64 * 1024 * 1024;
+
+// A hub id's graph comes from the same snapshot, with every external-data
+// file its initializers name (beyond those its name implies); a local
+// folder keeps the folder its config.json is in (a missing graph is named
+// by the loader).
+const resolveGraphFolder = (model: string, graph: string, folder: string) =>
+  refKind(model) !== "hub" || existsSync(`${folder}/${graph}`)
+    ? Effect.succeed(folder)
+    : Effect.gen(function* () {
+      const dir = yield* resolveModelFiles(model, {
+        needed: [graph],
+        graphs: [graph],
+      });
+      const path = `${dir}/${graph}`;
+      if (statSync(path).size > SMALL_GRAPH) return dir;
+      const named = externalFiles(decodeModel(readFileSync(path)));
+      const base = graph.includes("/")
+        ? graph.slice(0, graph.lastIndexOf("/") + 1)
+        : "";
+      const missing = named.map((f) => `${base}${f}`).filter((f) =>
+        !existsSync(`${dir}/${f}`)
+      );
+      if (missing.length > 0) {
+        yield* resolveModelFiles(model, { needed: [graph, ...missing] });
+      }
+      return dir;
+    });
+
+/**
+ * Makes a transformer's files present on this host — config.json, the
+ * graph and its external data (downloaded for a hub id) — and returns the
+ * graph's path. What `deno task recipes --out` does before a server that
+ * may not download runs the pipeline.
+ */
+export const resolveTransformerFiles = Effect.fn("resolveTransformerFiles")(
+  function* (model: string, file?: string) {
+    const graph = file ?? "onnx/model.onnx";
+    const folder = yield* resolveModelFiles(model, { needed: ["config.json"] });
+    return `${yield* resolveGraphFolder(model, graph, folder)}/${graph}`;
+  },
+);
+
 /** Loads a transformer's config and graph through the Forward service. */
 export const loadTransformerStage = Effect.fn("loadTransformerStage")(
   function* (
@@ -55,11 +102,17 @@ export const loadTransformerStage = Effect.fn("loadTransformerStage")(
     tokenizer: Tokenizer,
     options: StageOptions = {},
   ) {
-    const paths = yield* Paths;
     const forward = yield* Forward;
-    const folder = options.folder ?? modelFolder(paths, encoder.model);
+    const graph = encoder.file ?? "onnx/model.onnx";
+    // config.json and the graph (with its external data) of a folder path,
+    // a local id, or a hub id downloaded into the Hugging Face cache. A
+    // local id's graph is looked for beside its config.json, as before.
+    const folder = options.folder ??
+      (yield* resolveModelFiles(encoder.model, { needed: ["config.json"] }));
     const config = yield* readModelConfig(encoder.model, folder);
-    const source = modelFile(encoder, folder);
+    const source = options.folder !== undefined
+      ? modelFile(encoder, folder)
+      : `${yield* resolveGraphFolder(encoder.model, graph, folder)}/${graph}`;
     const tp = options.tokenPrepending;
     const settings = stageSettings(encoder, config, tp !== undefined);
     const { layers } = settings;
@@ -71,10 +124,19 @@ export const loadTransformerStage = Effect.fn("loadTransformerStage")(
           (layers._tag === "layers" && layers.indices.every((i) => i === -1)),
       },
     );
-    const stage = yield* transformerStage(model, tokenizer, settings);
+    // A decoder graph without position_ids counts positions from 0 on every
+    // row (unless it derives them from the mask, as OPT does): left padding
+    // would shift them, right padding cannot (causal attention never looks
+    // ahead, and pooling reads the mask). Token Prepending stays left-padded.
+    const positions = model.info.inputs.some((i) => i.name === "position_ids");
+    const padded: StageSettings = settings.padSide === "left" && !tp &&
+        !positions
+      ? { ...settings, padSide: "right" }
+      : settings;
+    const stage = yield* transformerStage(model, tokenizer, padded);
     const transformer: LoadedTransformer = {
       info: model.info,
-      settings,
+      settings: padded,
       folder,
     };
     return { stage, transformer };

@@ -87,8 +87,26 @@ export interface ModelConfig {
   readonly model_type?: string;
   readonly hidden_size?: number;
   readonly n_embd?: number;
+  /** DistilBERT's hidden size. */
+  readonly dim?: number;
+  readonly d_model?: number;
   readonly is_decoder?: boolean;
+  readonly architectures?: ReadonlyArray<string>;
 }
+
+/**
+ * Whether config.json describes a causal decoder: `is_decoder`, a decoder
+ * `model_type`, or a `*ForCausalLM` / `*LMHeadModel` architecture.
+ */
+export const isDecoderConfig = (config: ModelConfig): boolean =>
+  config.is_decoder === true || DECODERS.has(config.model_type ?? "") ||
+  (config.architectures ?? []).some((a) =>
+    /ForCausalLM$|LMHeadModel$/.test(a) && !/^(Bert|Roberta)/.test(a)
+  );
+
+/** Hidden size as config.json names it (BERT, GPT-2, DistilBERT, T5). */
+export const hiddenSizeOf = (config: ModelConfig): number =>
+  config.hidden_size ?? config.n_embd ?? config.dim ?? config.d_model ?? 0;
 
 /** A stage's settings from its spec and its model's config.json. */
 export const stageSettings = (
@@ -97,10 +115,8 @@ export const stageSettings = (
   tokenPrepending: boolean,
 ): StageSettings => ({
   model: encoder.model,
-  dim: config.hidden_size ?? config.n_embd ?? 0,
-  padSide: config.is_decoder || DECODERS.has(config.model_type ?? "")
-    ? "left"
-    : "right",
+  dim: hiddenSizeOf(config),
+  padSide: isDecoderConfig(config) ? "left" : "right",
   maxTokens: encoder.maxTokens ?? 512,
   layers: encoder.layers,
   tokenPrepending,

@@ -3,7 +3,8 @@ import { readStatisticsArtifact } from "../artifact/artifact_store.ts";
 import { loadGeneralCorpus } from "../corpus/general_corpus.ts";
 import { BadConfig } from "../errors.ts";
 import { exportLlama2c } from "../llama2c/export_onnx.ts";
-import { artifactDirs, modelFolder, Paths } from "../paths.ts";
+import { artifactDirs, Paths } from "../paths.ts";
+import { resolveModelFiles } from "../models/resolve.ts";
 import type { Services } from "../services.ts";
 import type { PipelineResources } from "../stages/resources.ts";
 import { readStModules } from "../stages/st_module_files.ts";
@@ -64,7 +65,15 @@ export const serverResources: Effect.Effect<
         ),
       ),
     stModules: (model) =>
-      readStModules(model, modelFolder(paths, model, "modules.json")),
+      run(
+        Effect.flatMap(
+          resolveModelFiles(model, {
+            needed: ["modules.json"],
+            stModules: true,
+          }),
+          (folder) => readStModules(model, folder),
+        ),
+      ),
     corpus: (limit) =>
       Effect.gen(function* () {
         const key = `${paths.data}|${limit}`;

@@ -1,7 +1,8 @@
 import { Effect } from "effect";
 import { existsSync } from "node:fs";
 import { MissingModelFiles } from "../errors.ts";
-import { modelFolder, type Paths } from "../paths.ts";
+import type { Paths } from "../paths.ts";
+import { localModelFolder } from "../models/resolve.ts";
 import type { Embedder } from "../pipeline/load.ts";
 import { modelFile } from "../forward/load_transformer_stage.ts";
 import { portabilityOf } from "../pipeline/portable.ts";
@@ -45,7 +46,11 @@ const hostModelBytes = (
     ? `${paths.models}/${tokenizer.model}/${tokenizer.model}.bin`
     : modelFile(
       vectors,
-      modelFolder(paths, vectors.model, vectors.file ?? "onnx/model.onnx"),
+      localModelFolder(
+        paths,
+        vectors.model,
+        vectors.file ?? "onnx/model.onnx",
+      ),
     );
   try {
     return Deno.statSync(file).size;
@@ -71,7 +76,7 @@ const localFiles = (
     };
   }
   if (tokenizer._tag !== "pretrainedTokenizer") return {};
-  const folder = modelFolder(paths, tokenizer.model, "tokenizer.json");
+  const folder = localModelFolder(paths, tokenizer.model, "tokenizer.json");
   const config = `${folder}/tokenizer_config.json`;
   return {
     "graph.onnx": t.info.path,

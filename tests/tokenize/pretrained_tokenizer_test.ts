@@ -33,7 +33,7 @@ Deno.test("a missing model folder fails with MissingModelFiles naming the file",
   );
   assert.equal(error._tag, "MissingModelFiles");
   assert.match(error.message, /no-such-model\/tokenizer\.json/);
-  assert.match(error.message, /SENTEMB_ALLOW_REMOTE/);
+  assert.match(error.message, /SENTEMB_MODELS/);
 });
 
 Deno.test("a model id that climbs out of the models folder is refused", async () => {

@@ -76,9 +76,9 @@ export const testPipeline = (name: string): PipelineSpec => {
 };
 
 // As on the edge: WASM forward, in a runtime that outlives each request.
-// Transformer fixtures are found in .cache/test-models (the fixtures folder).
+// Transformer fixtures are found in this file's TEST_MODELS (the fixtures folder).
 const runtime = ManagedRuntime.make(
-  servicesLayer({ ...testPaths, fixtures: ".cache/test-models" }, "wasm"),
+  servicesLayer({ ...testPaths, fixtures: TEST_MODELS }, "wasm"),
 );
 
 export const testService = (
@@ -101,7 +101,7 @@ export const testApp = async (
 export const edgeFixture = () =>
   Effect.runPromise(
     buildModelFolder(
-      ".cache/test-models",
+      TEST_MODELS,
       "tiny-bert-edge",
       {
         ...TINY_CONFIGS.bert,

@@ -15,7 +15,7 @@ import { testPaths } from "../test_paths.ts";
 // onnxruntime keeps its thread pool alive across tests by design.
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
-const MODELS = ".cache/test-models";
+const MODELS = TEST_MODELS;
 const paths = { ...testPaths, models: MODELS };
 const SENTENCES = [
   "A man is playing a guitar.",

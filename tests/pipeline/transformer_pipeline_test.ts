@@ -36,7 +36,7 @@ import { testPaths } from "../test_paths.ts";
 import { TEMPLATES } from "../../src/prompt/templates.ts";
 import { wrapSentence } from "../../src/prompt/wrap.ts";
 
-const MODELS = ".cache/test-models";
+const MODELS = TEST_MODELS;
 const SEED = 5;
 const paths = { ...testPaths, models: MODELS };
 const layer = servicesLayer(paths);

@@ -23,6 +23,7 @@ import {
 } from "../../src/serve/serve_config.ts";
 import { servicesLayer } from "../../src/services.ts";
 import { testPaths } from "../test_paths.ts";
+import { TEST_MODELS } from "../temp_cache.ts";
 
 const words = wordTokens({ lowercase: true });
 const vectors16 = randomVectors(16, 3);

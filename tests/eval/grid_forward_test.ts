@@ -11,6 +11,7 @@ import type { PipelineSpec } from "../../src/pipeline/spec.ts";
 import { lastLayer, meanPool, transformer } from "../../src/stages/mod.ts";
 import { servicesLayer } from "../../src/services.ts";
 import { testPaths } from "../test_paths.ts";
+import { TEST_MODELS } from "../temp_cache.ts";
 
 // onnxruntime keeps its thread pool alive across tests by design.
 const opts = { sanitizeOps: false, sanitizeResources: false };

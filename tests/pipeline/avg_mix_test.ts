@@ -27,6 +27,7 @@ import {
 import { servicesLayer } from "../../src/services.ts";
 import { loadPretrainedTokenizer } from "../../src/tokenize/pretrained_tokenizer.ts";
 import { testPaths } from "../test_paths.ts";
+import { TEST_MODELS } from "../temp_cache.ts";
 
 const MODELS = TEST_MODELS;
 const SEED = 9;

@@ -10,6 +10,7 @@ const NonNegativeInt: Schema.Int = Schema.Int.check(
  */
 export const LayerSelection: Schema.Union<
   readonly [
+    // deno-lint-ignore ban-types -- the fields of a struct without fields
     Schema.TaggedStruct<"last", {}>,
     Schema.TaggedStruct<
       "firstLast",

@@ -13,6 +13,7 @@ import type { StModule } from "./st_module_files.ts";
  */
 export const SentenceTransformersStage: Schema.TaggedStruct<
   "sentenceTransformers",
+  // deno-lint-ignore ban-types -- the fields of a struct without fields
   {}
 > = Schema.TaggedStruct(
   "sentenceTransformers",

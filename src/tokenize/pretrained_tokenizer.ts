@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { MissingModelFiles } from "../errors.ts";
 import { modelFolder, Paths } from "../paths.ts";
 import { tokenizerFromJson } from "./json_tokenizer.ts";
+import type { Tokenizer } from "./tokenized.ts";
 
 // A model id becomes a path under the models folder: refuse anything that
 // could climb out of it or name an absolute path.
@@ -18,7 +19,11 @@ const HUB = "https://huggingface.co";
  * the edge and the browser need neither transformers.js nor its native
  * addons (a test holds its ids to transformers.js's).
  */
-export const loadPretrainedTokenizer = Effect.fn("loadPretrainedTokenizer")(
+export const loadPretrainedTokenizer: (
+  model: string,
+) => Effect.Effect<Tokenizer, MissingModelFiles, Paths> = Effect.fn(
+  "loadPretrainedTokenizer",
+)(
   function* (model: string) {
     const paths = yield* Paths;
     const folder = modelFolder(paths, model, "tokenizer.json");

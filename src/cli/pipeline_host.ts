@@ -103,8 +103,12 @@ export const hostReport = (
 ): HostReport => {
   const stages = spec.stages as ReadonlyArray<Stage>;
   const needs: HostNeed[] = [];
+  const push = (n: HostNeed) => {
+    // A model a static mix reads again is one need, not two.
+    if (!needs.some((m) => m.need === n.need)) needs.push(n);
+  };
   const file = (need: string, path: string) => {
-    needs.push({ need, present: existsSync(path), where: resolve(path) });
+    push({ need, present: existsSync(path), where: resolve(path) });
   };
   const checkpoints = new Map<string, string>();
   for (const s of stages) {
@@ -124,7 +128,7 @@ export const hostReport = (
     const checkpoint = checkpoints.get(model);
     if (!existsSync(graph) && checkpoint !== undefined) {
       // Exported from the llama2.c checkpoint on first load.
-      needs.push({
+      push({
         need: `model weights ${model} (exported from its llama2.c checkpoint)`,
         present: existsSync(checkpoint),
         where: resolve(checkpoint),
@@ -207,7 +211,7 @@ export const hostReport = (
       const found = artifactDirs(paths)
         .map((d) => `${d}/${spec.artifact}.semb`)
         .find((p) => existsSync(p));
-      needs.push({
+      push({
         need: `artifact ${spec.artifact}`,
         present: found !== undefined,
         where: resolve(found ?? `${paths.artifacts}/${spec.artifact}.semb`),

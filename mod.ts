@@ -34,6 +34,11 @@ import { loadPipeline } from "./src/pipeline/load.ts";
 import { resolvePipeline } from "./src/pipeline/pipeline_source.ts";
 import { decodePipelineSpec } from "./src/pipeline/registry.ts";
 import type { PipelineSpec } from "./src/pipeline/spec.ts";
+import type { Embeddings } from "./src/embeddings.ts";
+import type { BadConfig, UnknownPipeline } from "./src/errors.ts";
+import type { EmbedError } from "./src/pipeline/embedder.ts";
+import type { LoadError } from "./src/stages/resources.ts";
+import type { Services } from "./src/services.ts";
 
 export { DEFAULT_PIPELINE, PIPELINES } from "./pipelines/mod.ts";
 export * from "./src/embeddings.ts";
@@ -174,7 +179,14 @@ export { createApp } from "./edge/app.ts";
  * name or a pipeline file; loaded, fitted (on the input itself for a
  * transductive pipeline) and run.
  */
-export const embedWith = Effect.fn("embedWith")(function* (
+export const embedWith: (
+  pipelineOrName: PipelineSpec | string,
+  texts: ReadonlyArray<string>,
+) => Effect.Effect<
+  Embeddings,
+  UnknownPipeline | BadConfig | LoadError | EmbedError,
+  Services
+> = Effect.fn("embedWith")(function* (
   pipelineOrName: PipelineSpec | string,
   texts: ReadonlyArray<string>,
 ) {

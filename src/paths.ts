@@ -41,14 +41,16 @@ const sharedDefault = (name: string): string => {
 
 /**
  * Reads `SENTEMB_MODELS`, `SENTEMB_DATA`, `SENTEMB_ARTIFACTS` (default: the
- * project's `artifacts/`), `SENTEMB_FIXTURES` (default `.cache/models`) and
+ * project's `artifacts/`), `SENTEMB_FIXTURES` (default `models/` under the
+ * cache root: `SENTEMB_CACHE`, else the project's `.cache/`) and
  * `SENTEMB_ALLOW_REMOTE` (kept for compatibility; see `allowRemote`).
  */
 export const pathsFromEnv = (): Paths["Service"] => ({
   models: Deno.env.get("SENTEMB_MODELS") ?? sharedDefault("models"),
   data: Deno.env.get("SENTEMB_DATA") ?? sharedDefault("data"),
   artifacts: Deno.env.get("SENTEMB_ARTIFACTS") ?? `${projectRoot}artifacts`,
-  fixtures: Deno.env.get("SENTEMB_FIXTURES") ?? `${projectRoot}.cache/models`,
+  fixtures: Deno.env.get("SENTEMB_FIXTURES") ??
+    `${Deno.env.get("SENTEMB_CACHE") ?? `${projectRoot}.cache`}/models`,
   allowRemote: Deno.env.get("SENTEMB_ALLOW_REMOTE") === "1",
 });
 

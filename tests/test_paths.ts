@@ -1,3 +1,4 @@
+import "./temp_cache.ts";
 import { pathsFromEnv } from "../src/paths.ts";
 import { servicesLayer } from "../src/services.ts";
 

@@ -1,12 +1,31 @@
 import { Schema } from "effect";
 
-const NonNegativeInt = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0));
+const NonNegativeInt: Schema.Int = Schema.Int.check(
+  Schema.isGreaterThanOrEqualTo(0),
+);
 
 /**
  * Which hidden states a transformer reads (state 0 = embedding output,
  * L = last): one or an average of several, or a weighted mix.
  */
-export const LayerSelection = Schema.Union([
+export const LayerSelection: Schema.Union<
+  readonly [
+    // deno-lint-ignore ban-types -- the fields of a struct without fields
+    Schema.TaggedStruct<"last", {}>,
+    Schema.TaggedStruct<
+      "firstLast",
+      { readonly first: Schema.optionalKey<Schema.Int> }
+    >,
+    Schema.TaggedStruct<
+      "layers",
+      { readonly indices: Schema.$Array<Schema.Int> }
+    >,
+    Schema.TaggedStruct<
+      "mix",
+      { readonly weights: Schema.$Array<Schema.Number> }
+    >,
+  ]
+> = Schema.Union([
   Schema.TaggedStruct("last", {}),
   /** The average of state `first` (default 1, the first layer's output) and L. */
   Schema.TaggedStruct("firstLast", {

@@ -1,4 +1,4 @@
-import { Context, Effect, Layer, Semaphore } from "effect";
+import { Context, Effect, Layer, type Scope, Semaphore } from "effect";
 import type { MissingModelFiles } from "../errors.ts";
 import type { CacheNotWritable } from "../onnx/cache_dir.ts";
 import type { LayersNotFound, OnnxParseError } from "../onnx/rewrite/errors.ts";
@@ -67,7 +67,9 @@ interface Entry {
 }
 
 /** Builds the service over one runtime. */
-export const makeForward = (backend: Backend) =>
+export const makeForward = (
+  backend: Backend,
+): Effect.Effect<Forward["Service"], never, Scope.Scope> =>
   Effect.gen(function* () {
     const entries = new Map<string, Entry>();
     const lock = yield* Semaphore.make(1);

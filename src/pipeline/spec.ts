@@ -4,8 +4,10 @@ import { StageDeclaration } from "../stages/registry.ts";
 export { FitSource } from "../stages/fit_source.ts";
 export { StageDeclaration };
 
-const PositiveInt = Schema.Int.check(Schema.isGreaterThan(0));
-const Name = Schema.String.check(Schema.isPattern(/^[a-z0-9][a-z0-9.-]*$/));
+const PositiveInt: Schema.Int = Schema.Int.check(Schema.isGreaterThan(0));
+const Name: Schema.String = Schema.String.check(
+  Schema.isPattern(/^[a-z0-9][a-z0-9.-]*$/),
+);
 
 /**
  * A pipeline as data: an ordered list of stage declarations, decoded once,
@@ -13,7 +15,13 @@ const Name = Schema.String.check(Schema.isPattern(/^[a-z0-9][a-z0-9.-]*$/));
  * order (prompt → tokenizer → vectors → weighting/filter → pool); the
  * sentence steps after the pool run in the order listed.
  */
-export const PipelineSpec = Schema.Struct({
+export const PipelineSpec: Schema.Struct<{
+  readonly name: Schema.String;
+  readonly description: Schema.String;
+  readonly stages: Schema.$Array<typeof StageDeclaration>;
+  readonly artifact: Schema.optionalKey<Schema.String>;
+  readonly corpusSentences: Schema.optionalKey<Schema.Int>;
+}> = Schema.Struct({
   name: Name,
   description: Schema.String,
   stages: Schema.Array(StageDeclaration).check(Schema.isMinLength(3)),

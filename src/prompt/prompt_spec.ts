@@ -5,7 +5,16 @@ import { Schema } from "effect";
  * sentence-cleaning rules of its method, and an optional in-context
  * demonstration prepended in the same format.
  */
-export const PromptSpec = Schema.Struct({
+export const PromptSpec: Schema.Struct<{
+  readonly template: Schema.String;
+  readonly appendPeriod: Schema.Boolean;
+  readonly replaceDoubleQuotes: Schema.Boolean;
+  readonly demonstration: Schema.optionalKey<
+    Schema.Struct<
+      { readonly sentence: Schema.String; readonly word: Schema.String }
+    >
+  >;
+}> = Schema.Struct({
   /** e.g. `This sentence : "[X]" means in one word:"`. */
   template: Schema.String.check(
     Schema.makeFilter((t: string) =>

@@ -6,10 +6,13 @@ import { principalDirections } from "./principal_directions.ts";
 import type { SentenceStepModule } from "./stage_module.ts";
 import { checkWidth, fittingSample } from "./step_sample.ts";
 
-const PositiveInt = Schema.Int.check(Schema.isGreaterThan(0));
+const PositiveInt: Schema.Int = Schema.Int.check(Schema.isGreaterThan(0));
 
 /** "All but the top": centre, then remove the projections on the top-k principal directions. */
-export const AbttStage = Schema.TaggedStruct("abtt", {
+export const AbttStage: Schema.TaggedStruct<
+  "abtt",
+  { readonly k: Schema.Int; readonly fitOn: typeof FitSource }
+> = Schema.TaggedStruct("abtt", {
   k: PositiveInt,
   fitOn: FitSource,
 });

@@ -7,7 +7,10 @@ import type { SentenceStepModule } from "./stage_module.ts";
 import { checkWidth, fittingSample } from "./step_sample.ts";
 
 /** Subtract the fitted mean. */
-export const CenterStage = Schema.TaggedStruct("center", { fitOn: FitSource });
+export const CenterStage: Schema.TaggedStruct<
+  "center",
+  { readonly fitOn: typeof FitSource }
+> = Schema.TaggedStruct("center", { fitOn: FitSource });
 export type CenterStage = typeof CenterStage.Type;
 
 /** Centres vectors on the mean of `fitOn` (default the corpus). */

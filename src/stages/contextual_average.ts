@@ -16,7 +16,11 @@ import type { StaticVectorsModule } from "./token_modules.ts";
  * static table (shipped in the pipeline's artifact). Tokens never seen
  * there have no vector.
  */
-export const ContextualAverageStage = Schema.TaggedStruct(
+export const ContextualAverageStage: Schema.TaggedStruct<"contextualAverage", {
+  readonly model: Schema.String;
+  readonly file: Schema.optionalKey<Schema.String>;
+  readonly layers: typeof LayerSelection;
+}> = Schema.TaggedStruct(
   "contextualAverage",
   {
     model: Schema.String,

@@ -4,10 +4,20 @@ import { mostFrequent } from "../tokenize/token_stats.ts";
 import { FitSource } from "./fit_source.ts";
 import type { FilterModule } from "./token_modules.ts";
 
-const PositiveInt = Schema.Int.check(Schema.isGreaterThan(0));
+const PositiveInt: Schema.Int = Schema.Int.check(Schema.isGreaterThan(0));
 
 /** Tokens left out of pooling (the "−biases" of PromptBERT, METHODS §1). */
-export const FilterStage = Schema.TaggedStruct("filter", {
+export const FilterStage: Schema.TaggedStruct<"filter", {
+  readonly special: Schema.Boolean;
+  readonly punctuation: Schema.Boolean;
+  readonly subwords: Schema.Boolean;
+  readonly stopwords: Schema.optionalKey<Schema.$Array<Schema.String>>;
+  readonly frequent: Schema.optionalKey<
+    Schema.Struct<
+      { readonly count: Schema.Int; readonly fitOn: typeof FitSource }
+    >
+  >;
+}> = Schema.TaggedStruct("filter", {
   special: Schema.Boolean,
   punctuation: Schema.Boolean,
   subwords: Schema.Boolean,

@@ -6,5 +6,6 @@ import { Schema } from "effect";
  * --corpus`); `input` = the very sentences being embedded (transductive: a
  * task's sentences in evaluation, a user's collection in `embed`).
  */
-export const FitSource = Schema.Literals(["corpus", "input"]);
+export const FitSource: Schema.Literals<readonly ["corpus", "input"]> = Schema
+  .Literals(["corpus", "input"]);
 export type FitSource = typeof FitSource.Type;

@@ -4,7 +4,10 @@ import { FitSource } from "./fit_source.ts";
 import type { WeightingModule } from "./token_modules.ts";
 
 /** Inverse document frequency weights, fitted on the corpus or the input. */
-export const IdfStage = Schema.TaggedStruct("idf", { fitOn: FitSource });
+export const IdfStage: Schema.TaggedStruct<
+  "idf",
+  { readonly fitOn: typeof FitSource }
+> = Schema.TaggedStruct("idf", { fitOn: FitSource });
 export type IdfStage = typeof IdfStage.Type;
 
 /** idf token weights fitted on `fitOn` (default the corpus). */

@@ -2,7 +2,10 @@ import { Schema } from "effect";
 import type { StaticVectorsModule } from "./token_modules.ts";
 
 /** The input embedding table of a model's ONNX graph, as static vectors. */
-export const InputEmbeddingsStage = Schema.TaggedStruct("inputEmbeddings", {
+export const InputEmbeddingsStage: Schema.TaggedStruct<"inputEmbeddings", {
+  readonly model: Schema.String;
+  readonly file: Schema.optionalKey<Schema.String>;
+}> = Schema.TaggedStruct("inputEmbeddings", {
   model: Schema.String,
   file: Schema.optionalKey(Schema.String),
 });

@@ -3,7 +3,14 @@ import { type Embeddings, zeros } from "../embeddings.ts";
 import type { SentenceStepModule } from "./stage_module.ts";
 
 /** Scale each vector to unit length (zero vectors stay zero). */
-export const L2Stage = Schema.TaggedStruct("l2", {});
+export const L2Stage: Schema.TaggedStruct<
+  "l2",
+  // deno-lint-ignore ban-types -- the fields of a struct without fields
+  {}
+> = Schema.TaggedStruct(
+  "l2",
+  {},
+);
 export type L2Stage = typeof L2Stage.Type;
 
 /** Unit-length vectors. */

@@ -6,7 +6,10 @@ import type { TokenizerModule } from "./token_modules.ts";
  * (`tok512.bin`): read as llama2.c encodes; the checkpoint is exported to
  * ONNX once for the transformer stage.
  */
-export const Llama2cTokenizerStage = Schema.TaggedStruct("llama2cTokenizer", {
+export const Llama2cTokenizerStage: Schema.TaggedStruct<"llama2cTokenizer", {
+  readonly model: Schema.String;
+  readonly tokenizer: Schema.String;
+}> = Schema.TaggedStruct("llama2cTokenizer", {
   model: Schema.String,
   tokenizer: Schema.String,
 });

@@ -7,7 +7,9 @@ import type { PoolModule } from "./token_modules.ts";
  * from the attention mask), `mask` (the prompt's [MASK] position) and
  * `meanSqrtLen` (sentence-transformers' mean_sqrt_len_tokens).
  */
-export const PoolMode = Schema.Literals([
+export const PoolMode: Schema.Literals<
+  readonly ["mean", "max", "cls", "last", "mask", "meanSqrtLen"]
+> = Schema.Literals([
   "mean",
   "max",
   "cls",
@@ -18,7 +20,10 @@ export const PoolMode = Schema.Literals([
 export type PoolMode = typeof PoolMode.Type;
 
 /** How token vectors become one sentence vector. */
-export const PoolStage = Schema.TaggedStruct("pool", { mode: PoolMode });
+export const PoolStage: Schema.TaggedStruct<
+  "pool",
+  { readonly mode: typeof PoolMode }
+> = Schema.TaggedStruct("pool", { mode: PoolMode });
 export type PoolStage = typeof PoolStage.Type;
 
 /** Pools by `mode`. */

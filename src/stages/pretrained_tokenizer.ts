@@ -2,7 +2,10 @@ import { Schema } from "effect";
 import type { TokenizerModule } from "./token_modules.ts";
 
 /** The tokenizer of a model folder (`tokenizer.json`), or a hub id. */
-export const PretrainedTokenizerStage = Schema.TaggedStruct(
+export const PretrainedTokenizerStage: Schema.TaggedStruct<
+  "pretrainedTokenizer",
+  { readonly model: Schema.String }
+> = Schema.TaggedStruct(
   "pretrainedTokenizer",
   { model: Schema.String },
 );

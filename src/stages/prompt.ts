@@ -6,7 +6,10 @@ import type { PromptModule } from "./token_modules.ts";
  * A prompt template the sentence is wrapped in before tokenization
  * (PromptBERT, PromptEOL, METHODS §3).
  */
-export const PromptStage = Schema.TaggedStruct("prompt", PromptSpec.fields);
+export const PromptStage: Schema.TaggedStruct<
+  "prompt",
+  typeof PromptSpec.fields
+> = Schema.TaggedStruct("prompt", PromptSpec.fields);
 export type PromptStage = typeof PromptStage.Type;
 
 /** Wraps sentences in `template` (one `[X]` slot). */

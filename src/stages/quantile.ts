@@ -10,7 +10,10 @@ import { checkWidth, fittingSample } from "./step_sample.ts";
  * Each dimension through its empirical CDF to U(0,1), then centred to
  * (−½, ½). `quantiles` (default min(1000, sample size)) bounds the artifact.
  */
-export const QuantileStage = Schema.TaggedStruct("quantile", {
+export const QuantileStage: Schema.TaggedStruct<"quantile", {
+  readonly quantiles: Schema.optionalKey<Schema.Int>;
+  readonly fitOn: typeof FitSource;
+}> = Schema.TaggedStruct("quantile", {
   quantiles: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThan(1))),
   fitOn: FitSource,
 });

@@ -17,7 +17,10 @@ import { checkWidth, fittingSample } from "./step_sample.ts";
  * Values are integers carried in the float batch; the pipeline's output
  * precision says how to encode them.
  */
-export const QuantizeStage = Schema.TaggedStruct("quantize", {
+export const QuantizeStage: Schema.TaggedStruct<"quantize", {
+  readonly precision: Schema.Literals<readonly ["int8", "binary", "ubinary"]>;
+  readonly fitOn: Schema.optionalKey<typeof FitSource>;
+}> = Schema.TaggedStruct("quantize", {
   precision: Schema.Literals(["int8", "binary", "ubinary"]),
   fitOn: Schema.optionalKey(FitSource),
 });

@@ -1,11 +1,16 @@
 import { Schema } from "effect";
 import type { StaticVectorsModule } from "./token_modules.ts";
 
-const PositiveInt = Schema.Int.check(Schema.isGreaterThan(0));
-const NonNegativeInt = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0));
+const PositiveInt: Schema.Int = Schema.Int.check(Schema.isGreaterThan(0));
+const NonNegativeInt: Schema.Int = Schema.Int.check(
+  Schema.isGreaterThanOrEqualTo(0),
+);
 
 /** Seeded random vectors keyed by token id (or hashed word). */
-export const RandomVectorsStage = Schema.TaggedStruct("randomVectors", {
+export const RandomVectorsStage: Schema.TaggedStruct<"randomVectors", {
+  readonly dim: Schema.Int;
+  readonly seed: Schema.Int;
+}> = Schema.TaggedStruct("randomVectors", {
   dim: PositiveInt,
   seed: NonNegativeInt,
 });

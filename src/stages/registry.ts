@@ -44,7 +44,33 @@ import { whitenModule, WhitenStage } from "./whiten.ts";
 import { zscoreModule, ZscoreStage } from "./zscore.ts";
 
 /** Any stage a pipeline may declare: the JSON of one list entry. */
-export const StageDeclaration = Schema.Union([
+export const StageDeclaration: Schema.Union<
+  readonly [
+    typeof PromptStage,
+    typeof WordTokenizerStage,
+    typeof PretrainedTokenizerStage,
+    typeof Llama2cTokenizerStage,
+    typeof RandomVectorsStage,
+    typeof InputEmbeddingsStage,
+    typeof ContextualAverageStage,
+    typeof TransformerStage,
+    typeof IdfStage,
+    typeof SifStage,
+    typeof FilterStage,
+    typeof PoolStage,
+    typeof CenterStage,
+    typeof ZscoreStage,
+    typeof AbttStage,
+    typeof WhitenStage,
+    typeof QuantileStage,
+    typeof L2Stage,
+    typeof SentenceTransformersStage,
+    typeof StaticMixStage,
+    typeof TruncateStage,
+    typeof QuantizeStage,
+    typeof WordVectorsStage,
+  ]
+> = Schema.Union([
   PromptStage,
   WordTokenizerStage,
   PretrainedTokenizerStage,

@@ -11,7 +11,11 @@ import type { StModule } from "./st_module_files.ts";
  * that says otherwise is refused, not silently changed), then Dense
  * projections and Normalize run in the declared order.
  */
-export const SentenceTransformersStage = Schema.TaggedStruct(
+export const SentenceTransformersStage: Schema.TaggedStruct<
+  "sentenceTransformers",
+  // deno-lint-ignore ban-types -- the fields of a struct without fields
+  {}
+> = Schema.TaggedStruct(
   "sentenceTransformers",
   {},
 );

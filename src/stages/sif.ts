@@ -4,7 +4,10 @@ import { FitSource } from "./fit_source.ts";
 import type { WeightingModule } from "./token_modules.ts";
 
 /** Smooth inverse frequency weights a / (a + p(t)) (Arora et al.). */
-export const SifStage = Schema.TaggedStruct("sif", {
+export const SifStage: Schema.TaggedStruct<
+  "sif",
+  { readonly a: Schema.Number; readonly fitOn: typeof FitSource }
+> = Schema.TaggedStruct("sif", {
   a: Schema.Number.check(Schema.isGreaterThan(0)),
   fitOn: FitSource,
 });

@@ -16,7 +16,10 @@ import { refuseStep } from "./step_sample.ts";
  * a static encoder, mean-pooled over the same tokens with the same weights
  * and filters.
  */
-export const StaticMixStage = Schema.TaggedStruct("staticMix", {
+export const StaticMixStage: Schema.TaggedStruct<"staticMix", {
+  readonly vectors: typeof StaticVectorsStage;
+  readonly weight: Schema.Number;
+}> = Schema.TaggedStruct("staticMix", {
   vectors: StaticVectorsStage,
   weight: Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 })),
 });

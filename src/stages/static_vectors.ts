@@ -15,7 +15,14 @@ import type { StaticVectorsModule, TableInput } from "./token_modules.ts";
 import { wordVectorsModule, WordVectorsStage } from "./word_vectors.ts";
 
 /** Any static token table: what a static pipeline or a static mix declares. */
-export const StaticVectorsStage = Schema.Union([
+export const StaticVectorsStage: Schema.Union<
+  readonly [
+    typeof RandomVectorsStage,
+    typeof WordVectorsStage,
+    typeof InputEmbeddingsStage,
+    typeof ContextualAverageStage,
+  ]
+> = Schema.Union([
   RandomVectorsStage,
   WordVectorsStage,
   InputEmbeddingsStage,

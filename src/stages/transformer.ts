@@ -2,8 +2,10 @@ import { Schema } from "effect";
 import { lastLayer, LayerSelection } from "../aggregate/layer_selection.ts";
 import type { TransformerVectorsModule } from "./token_modules.ts";
 
-const PositiveInt = Schema.Int.check(Schema.isGreaterThan(0));
-const NonNegativeInt = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0));
+const PositiveInt: Schema.Int = Schema.Int.check(Schema.isGreaterThan(0));
+const NonNegativeInt: Schema.Int = Schema.Int.check(
+  Schema.isGreaterThanOrEqualTo(0),
+);
 
 /**
  * Token Prepending (METHODS §4) on a decoder: a `<PST>` token before the
@@ -11,7 +13,11 @@ const NonNegativeInt = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0));
  * [start, exit) by that input's last-token row — inside the ONNX graph. An
  * empty range is exactly the plain prompt.
  */
-export const TokenPrepending = Schema.Struct({
+export const TokenPrepending: Schema.Struct<{
+  readonly start: Schema.Int;
+  readonly exit: Schema.Int;
+  readonly placeholderId: Schema.optionalKey<Schema.Int>;
+}> = Schema.Struct({
   start: NonNegativeInt,
   exit: NonNegativeInt,
   /** The placeholder's token id (default 0: any fixed vector will do). */
@@ -25,7 +31,13 @@ export type TokenPrepending = typeof TokenPrepending.Type;
  * `onnx/model.onnx` (or `file`), its tokenizer beside it; `layers` picks
  * the states pooled (early exit included).
  */
-export const TransformerStage = Schema.TaggedStruct("transformer", {
+export const TransformerStage: Schema.TaggedStruct<"transformer", {
+  readonly model: Schema.String;
+  readonly file: Schema.optionalKey<Schema.String>;
+  readonly layers: typeof LayerSelection;
+  readonly maxTokens: Schema.optionalKey<Schema.Int>;
+  readonly tokenPrepending: Schema.optionalKey<typeof TokenPrepending>;
+}> = Schema.TaggedStruct("transformer", {
   model: Schema.String,
   file: Schema.optionalKey(Schema.String),
   layers: LayerSelection,

@@ -3,13 +3,16 @@ import { type Embeddings, fromData } from "../embeddings.ts";
 import type { SentenceStepModule } from "./stage_module.ts";
 import { refuseStep } from "./step_sample.ts";
 
-const PositiveInt = Schema.Int.check(Schema.isGreaterThan(0));
+const PositiveInt: Schema.Int = Schema.Int.check(Schema.isGreaterThan(0));
 
 /**
  * Keep the first `dims` components (Matryoshka-style). Meaningful after
  * steps that keep or sort components; follow it with `l2` for unit vectors.
  */
-export const TruncateStage = Schema.TaggedStruct("truncate", {
+export const TruncateStage: Schema.TaggedStruct<
+  "truncate",
+  { readonly dims: Schema.Int }
+> = Schema.TaggedStruct("truncate", {
   dims: PositiveInt,
 });
 export type TruncateStage = typeof TruncateStage.Type;

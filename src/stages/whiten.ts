@@ -6,14 +6,18 @@ import { principalDirections } from "./principal_directions.ts";
 import type { SentenceStepModule } from "./stage_module.ts";
 import { checkWidth, fittingSample } from "./step_sample.ts";
 
-const PositiveInt = Schema.Int.check(Schema.isGreaterThan(0));
+const PositiveInt: Schema.Int = Schema.Int.check(Schema.isGreaterThan(0));
 
 /**
  * `x' = (x − μ) U_k (Λ_k + ε)^{-1/2}`. `k` (default: every dimension) keeps
  * the top-k directions; `epsilon` (default 0) regularises a sample whose
  * covariance is rank-deficient, which otherwise is refused.
  */
-export const WhitenStage = Schema.TaggedStruct("whiten", {
+export const WhitenStage: Schema.TaggedStruct<"whiten", {
+  readonly k: Schema.optionalKey<Schema.Int>;
+  readonly epsilon: Schema.optionalKey<Schema.Number>;
+  readonly fitOn: typeof FitSource;
+}> = Schema.TaggedStruct("whiten", {
   k: Schema.optionalKey(PositiveInt),
   epsilon: Schema.optionalKey(
     Schema.Number.check(Schema.isGreaterThanOrEqualTo(0)),

@@ -2,7 +2,10 @@ import { Schema } from "effect";
 import type { TokenizerModule } from "./token_modules.ts";
 
 /** Vocabulary-free words (no file needed); ids are hashes of the words. */
-export const WordTokenizerStage = Schema.TaggedStruct("wordTokenizer", {
+export const WordTokenizerStage: Schema.TaggedStruct<"wordTokenizer", {
+  readonly lowercase: Schema.Boolean;
+  readonly stem: Schema.optionalKey<Schema.Boolean>;
+}> = Schema.TaggedStruct("wordTokenizer", {
   lowercase: Schema.Boolean,
   /** Reduce words to Porter stems ("playing" → "plai"). */
   stem: Schema.optionalKey(Schema.Boolean),

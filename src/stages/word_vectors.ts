@@ -2,7 +2,10 @@ import { Schema } from "effect";
 import type { StaticVectorsModule } from "./token_modules.ts";
 
 /** A word2vec/GloVe text file, relative to the models folder. */
-export const WordVectorsStage = Schema.TaggedStruct("wordVectors", {
+export const WordVectorsStage: Schema.TaggedStruct<
+  "wordVectors",
+  { readonly file: Schema.String }
+> = Schema.TaggedStruct("wordVectors", {
   file: Schema.String,
 });
 export type WordVectorsStage = typeof WordVectorsStage.Type;

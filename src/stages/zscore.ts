@@ -7,7 +7,10 @@ import type { SentenceStepModule } from "./stage_module.ts";
 import { checkWidth, fittingSample } from "./step_sample.ts";
 
 /** Subtract the mean and divide by the (population) standard deviation, per dimension. */
-export const ZscoreStage = Schema.TaggedStruct("zscore", { fitOn: FitSource });
+export const ZscoreStage: Schema.TaggedStruct<
+  "zscore",
+  { readonly fitOn: typeof FitSource }
+> = Schema.TaggedStruct("zscore", { fitOn: FitSource });
 export type ZscoreStage = typeof ZscoreStage.Type;
 
 /** Standardises each dimension on `fitOn` (default the corpus). */

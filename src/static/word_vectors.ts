@@ -56,26 +56,29 @@ export const parseWordVectors = (
  * A static encoder from a word-vector file under the models folder. Lookup
  * tries the token as written, then lowercased (word2vec keeps case).
  */
-export const loadWordVectors = Effect.fn("loadWordVectors")(
-  function* (file: string) {
-    const paths = yield* Paths;
-    const path = `${paths.models}/${file}`;
-    if (file.includes("..") || file.startsWith("/") || !existsSync(path)) {
-      return yield* new MissingModelFiles({
-        model: file,
-        path,
-        hint: "Word vectors are read from SENTEMB_MODELS.",
+export const loadWordVectors: (
+  file: string,
+) => Effect.Effect<StaticEncoder, MissingModelFiles | BadConfig, Paths> = Effect
+  .fn("loadWordVectors")(
+    function* (file: string) {
+      const paths = yield* Paths;
+      const path = `${paths.models}/${file}`;
+      if (file.includes("..") || file.startsWith("/") || !existsSync(path)) {
+        return yield* new MissingModelFiles({
+          model: file,
+          path,
+          hint: "Word vectors are read from SENTEMB_MODELS.",
+        });
+      }
+      const text = yield* Effect.promise(() => Deno.readTextFile(path));
+      const { dim, table } = yield* Effect.try({
+        try: () => parseWordVectors(text, path),
+        catch: (e) =>
+          new BadConfig({ subject: path, reason: (e as Error).message }),
       });
-    }
-    const text = yield* Effect.promise(() => Deno.readTextFile(path));
-    const { dim, table } = yield* Effect.try({
-      try: () => parseWordVectors(text, path),
-      catch: (e) =>
-        new BadConfig({ subject: path, reason: (e as Error).message }),
-    });
-    return wordVectorEncoder(file, dim, table);
-  },
-);
+      return wordVectorEncoder(file, dim, table);
+    },
+  );
 
 export const wordVectorEncoder = (
   name: string,

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { MissingModelFiles } from "../errors.ts";
 import { resolveModelFiles, TOKENIZER_FILES } from "../models/resolve.ts";
 import { tokenizerFromJson } from "./json_tokenizer.ts";
+import type { Tokenizer } from "./tokenized.ts";
 
 /**
  * Loads the tokenizer of a model (`tokenizer.json` and, when present,
@@ -13,7 +14,11 @@ import { tokenizerFromJson } from "./json_tokenizer.ts";
  * the edge and the browser need neither transformers.js nor its native
  * addons (a test holds its ids to transformers.js's).
  */
-export const loadPretrainedTokenizer = Effect.fn("loadPretrainedTokenizer")(
+export const loadPretrainedTokenizer: (
+  model: string,
+) => Effect.Effect<Tokenizer, MissingModelFiles, Paths> = Effect.fn(
+  "loadPretrainedTokenizer",
+)(
   function* (model: string) {
     const folder = yield* resolveModelFiles(model, TOKENIZER_FILES);
     // tokenizer_config.json is optional: without it no pad or mask is named.

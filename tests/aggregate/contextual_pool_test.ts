@@ -1,3 +1,4 @@
+import "../temp_cache.ts";
 import assert from "node:assert/strict";
 import { poolContextual } from "../../src/aggregate/contextual_pool.ts";
 import { layerWeights, mixStates } from "../../src/aggregate/layer_mix.ts";

@@ -1,3 +1,4 @@
+import "../temp_cache.ts";
 import assert from "node:assert/strict";
 import { poolSentence } from "../../src/aggregate/pool.ts";
 import { tokenFilter } from "../../src/aggregate/token_filter.ts";

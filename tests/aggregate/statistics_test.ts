@@ -1,3 +1,4 @@
+import "../temp_cache.ts";
 import assert from "node:assert/strict";
 import { tokenFilter } from "../../src/aggregate/token_filter.ts";
 import { fitTokenStats, mostFrequent } from "../../src/tokenize/token_stats.ts";

@@ -1,3 +1,4 @@
+import "../temp_cache.ts";
 import assert from "node:assert/strict";
 import { type PipelineResult, resultJson } from "../../bench/eval_result.ts";
 import { reportHtml } from "../../bench/report_html.ts";

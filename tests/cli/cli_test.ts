@@ -1,3 +1,4 @@
+import "../temp_cache.ts";
 import assert from "node:assert/strict";
 
 const root = new URL("../../", import.meta.url).pathname;
@@ -9,10 +10,16 @@ const PERMS = [
   "--allow-ffi",
 ];
 
-const cli = async (script: string, args: string[], stdin = "") => {
+const cli = async (
+  script: string,
+  args: string[],
+  stdin = "",
+  env: Record<string, string> = {},
+) => {
   const child = new Deno.Command("deno", {
     args: ["run", ...PERMS, script, ...args],
     cwd: root,
+    env,
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
@@ -70,6 +77,53 @@ Deno.test("pipelines --json lists name, hash, needs and statistics", async () =>
   assert.equal(byName["random-bert-ids-mean"].statistics, "none");
   assert.match(byName["word2vec-mean"].needs, /word2vec-top1000-300d/);
   for (const x of rows) assert.match(x.hash, /^[0-9a-f]{12}$/);
+});
+
+Deno.test("pipelines --json says each pipeline's dimension, whether it runs on this host and why not, and its recorded STS avg8", async () => {
+  // A host with no model folders at all: only what ships with the project runs.
+  const empty = await Deno.makeTempDir({ dir: ".cache", prefix: "no-models-" });
+  try {
+    const r = await cli("src/cli/pipelines.ts", ["--json"], "", {
+      SENTEMB_MODELS: empty,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const rows = JSON.parse(r.stdout);
+    const byName = Object.fromEntries(
+      rows.map((x: { name: string }) => [x.name, x]),
+    );
+    const sif = byName["random-stems-corpus-sif"];
+    assert.equal(sif.dim, 2048);
+    assert.equal(sif.host.runnable, true);
+    assert.equal(sif.host.why, null);
+    assert.equal(sif.sts.avg8, 69.05);
+    assert.equal(sif.declaration.name, "random-stems-corpus-sif");
+    const bert = byName["random-bert-ids-idf"];
+    assert.equal(bert.host.runnable, false);
+    assert.match(bert.host.why, /tokenizer bert-base-uncased missing/);
+    assert.ok(bert.host.why.includes(empty));
+    const cls = byName["bert-base-cls"];
+    assert.equal(cls.host.runnable, false);
+    assert.equal(cls.sts, null);
+    for (const x of rows) {
+      assert.equal(typeof x.host.runnable, "boolean");
+      assert.ok(x.dim === null || Number.isInteger(x.dim));
+    }
+    const text = await cli("src/cli/pipelines.ts", [], "", {
+      SENTEMB_MODELS: empty,
+    });
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(
+      text.stdout,
+      /random-stems-corpus-sif \(default\) +[0-9a-f]{12} +dim 2048 +statistics: corpus +STS avg8: 69\.05/,
+    );
+    assert.match(
+      text.stdout,
+      /cannot run here: tokenizer bert-base-uncased missing/,
+    );
+    assert.match(text.stdout, /\d+ of \d+ pipelines run on this host now/);
+  } finally {
+    await Deno.remove(empty, { recursive: true });
+  }
 });
 
 const evalSts = (pipeline: string) =>

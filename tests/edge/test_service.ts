@@ -23,6 +23,7 @@ import {
 } from "../../src/serve/serve_config.ts";
 import { servicesLayer } from "../../src/services.ts";
 import { testPaths } from "../test_paths.ts";
+import { TEST_MODELS } from "../temp_cache.ts";
 
 const words = wordTokens({ lowercase: true });
 const vectors16 = randomVectors(16, 3);
@@ -76,9 +77,9 @@ export const testPipeline = (name: string): PipelineSpec => {
 };
 
 // As on the edge: WASM forward, in a runtime that outlives each request.
-// Transformer fixtures are found in .cache/test-models (the fixtures folder).
+// Transformer fixtures are found in this file's TEST_MODELS (the fixtures folder).
 const runtime = ManagedRuntime.make(
-  servicesLayer({ ...testPaths, fixtures: ".cache/test-models" }, "wasm"),
+  servicesLayer({ ...testPaths, fixtures: TEST_MODELS }, "wasm"),
 );
 
 export const testService = (
@@ -101,7 +102,7 @@ export const testApp = async (
 export const edgeFixture = () =>
   Effect.runPromise(
     buildModelFolder(
-      ".cache/test-models",
+      TEST_MODELS,
       "tiny-bert-edge",
       {
         ...TINY_CONFIGS.bert,

@@ -6,7 +6,12 @@
  */
 import { Effect } from "effect";
 import { embedWith } from "../../mod.ts";
-import { testLayer } from "../test_paths.ts";
+import { pathsFromEnv } from "../../src/paths.ts";
+import { servicesLayer } from "../../src/services.ts";
+
+// Not tests/test_paths.ts: that gives each test file a fresh SENTEMB_CACHE,
+// and this child must fill the one it is given.
+const testLayer = servicesLayer({ ...pathsFromEnv(), allowRemote: false });
 
 for (const name of Deno.args) {
   await Effect.runPromise(

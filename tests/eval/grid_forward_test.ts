@@ -11,11 +11,12 @@ import type { PipelineSpec } from "../../src/pipeline/spec.ts";
 import { lastLayer, meanPool, transformer } from "../../src/stages/mod.ts";
 import { servicesLayer } from "../../src/services.ts";
 import { testPaths } from "../test_paths.ts";
+import { TEST_MODELS } from "../temp_cache.ts";
 
 // onnxruntime keeps its thread pool alive across tests by design.
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
-const MODELS = ".cache/test-models";
+const MODELS = TEST_MODELS;
 const paths = { ...testPaths, models: MODELS };
 const SENTENCES = [
   "A man is playing a guitar.",

@@ -7,6 +7,7 @@ import type { SentenceEncoder } from "../../src/eval/sentence_encoder.ts";
 import { randomVector } from "../../src/static/random_encoder.ts";
 import { fnv1a } from "../../src/tokenize/fnv1a.ts";
 import { testPaths } from "../test_paths.ts";
+import { TEST_CACHE } from "../temp_cache.ts";
 
 const DIM = 64;
 
@@ -35,7 +36,7 @@ const bagOfWords: SentenceEncoder = {
 
 Deno.test({
   name:
-    "clustering suite on Tweet: real data, beats chance, second run from the result cache",
+    "clustering suite on Tweet: real data, beats chance, k-means runs on the first call (a miss in this file's fresh cache), second call from the result cache",
   ...opts,
   fn: async () => {
     const gemm = await ortGemm(2);
@@ -53,8 +54,12 @@ Deno.test({
     assert.equal(s.k, 89);
     assert.equal(s.rows, 2472);
     assert.ok(s.acc > 20 && s.nmi > 50, `ACC ${s.acc}, NMI ${s.nmi}`);
+    // Hermetic: the first call computed (never a hit left by an earlier run),
+    // the second read what the first stored in this file's own cache.
+    assert.equal(first.tasks.Tweet!.cached, false);
     assert.ok(second.tasks.Tweet!.cached);
     assert.equal(first.tasks.Tweet!.acc, s.acc);
+    assert.equal(first.tasks.Tweet!.nmi, s.nmi);
   },
 });
 
@@ -71,10 +76,17 @@ Deno.test({
       }),
     );
     const s = r.tasks.AmazonCounterfactual!;
+    // Logistic regression really ran: this file's cache started empty.
+    assert.equal(s.cached, false);
     assert.equal(s.protocol, "dev");
     assert.equal(s.testRows, 670);
     // The test split is about 79% class 0.
     assert.ok(s.accuracy > 80, `accuracy ${s.accuracy}`);
     assert.equal(r.average, s.accuracy);
   },
+});
+
+Deno.test("this file's result cache is its own fresh folder, not the project's .cache", () => {
+  assert.equal(Deno.env.get("SENTEMB_CACHE"), TEST_CACHE);
+  assert.match(TEST_CACHE, /\.cache\/test-[^/]+$/);
 });

@@ -1,3 +1,4 @@
+import "../temp_cache.ts";
 import assert from "node:assert/strict";
 import { sha256Hex } from "./fake_hub.ts";
 import { bytesOf, spawnFetch, TINY, withHub } from "./fixture.ts";

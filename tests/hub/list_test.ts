@@ -1,3 +1,4 @@
+import "../temp_cache.ts";
 import assert from "node:assert/strict";
 import { hubListFiles } from "../../src/hub/list.ts";
 import { TINY, withHub } from "./fixture.ts";

@@ -1,3 +1,4 @@
+import "../temp_cache.ts";
 import { Effect, Exit } from "effect";
 import assert from "node:assert/strict";
 import { hubCacheDir, hubConfigFromEnv } from "../../src/hub/client.ts";

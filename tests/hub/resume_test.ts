@@ -1,3 +1,4 @@
+import "../temp_cache.ts";
 import assert from "node:assert/strict";
 import { hubFile } from "../../src/hub/file.ts";
 import { sha256Hex } from "./fake_hub.ts";

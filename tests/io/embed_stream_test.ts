@@ -1,3 +1,4 @@
+import "../temp_cache.ts";
 import assert from "node:assert/strict";
 import { embedStream } from "../../src/io/embed_stream.ts";
 import { countBytes } from "../../src/io/progress.ts";

@@ -1,3 +1,4 @@
+import "../temp_cache.ts";
 import assert from "node:assert/strict";
 import { formatFloat32 } from "../../src/io/float32_format.ts";
 

@@ -1,3 +1,4 @@
+import "../temp_cache.ts";
 import assert from "node:assert/strict";
 import { BinaryInput } from "../../src/io/errors.ts";
 import { splitLines } from "../../src/io/lines.ts";

@@ -1,3 +1,4 @@
+import "../temp_cache.ts";
 import assert from "node:assert/strict";
 import { fileSink } from "../../src/io/sink.ts";
 import { jsonlWriter } from "../../src/io/write_jsonl.ts";

@@ -1,3 +1,4 @@
+import "../temp_cache.ts";
 import assert from "node:assert/strict";
 import { UnwritableId } from "../../src/io/errors.ts";
 import { f32Writer } from "../../src/io/write_f32.ts";

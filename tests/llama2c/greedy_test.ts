@@ -1,3 +1,4 @@
+import "../temp_cache.ts";
 import assert from "node:assert/strict";
 import { greedyDecode, kvCacheStepper } from "../../src/llama2c/mod.ts";
 import { maxAbsDiff } from "./arrays.ts";

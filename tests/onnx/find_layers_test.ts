@@ -1,3 +1,4 @@
+import "../temp_cache.ts";
 import assert from "node:assert/strict";
 import { GraphBuilder } from "../../src/onnx/fixture/graph_builder.ts";
 import { DataType } from "../../src/onnx/proto.ts";

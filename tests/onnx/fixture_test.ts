@@ -12,6 +12,7 @@ import {
 } from "../../src/onnx/fixture/config.ts";
 import { decodeModel, encodeModel, int64 } from "../../src/onnx/proto.ts";
 import { testPaths } from "../test_paths.ts";
+import { TEST_CACHE } from "../temp_cache.ts";
 import { SEED, tinyFixture } from "./_cases.ts";
 
 const opTypes = (bytes: Uint8Array) =>
@@ -74,14 +75,17 @@ Deno.test("fixtures are deterministic in their seed", () => {
 
 Deno.test("a fixture is written once, under the cache, as a model folder", async () => {
   const first = await tinyFixture("bert", "op");
+  // This file's cache starts empty (tests/temp_cache.ts): the first call writes.
+  assert.equal(first.built, true);
   const again = await Effect.runPromise(
     buildFixture(TINY_CONFIGS.bert, { seed: SEED, norm: "op" }),
   );
   assert.equal(again.built, false);
   assert.equal(again.modelPath, first.modelPath);
+  assert.ok(first.modelPath.startsWith(`${TEST_CACHE}/fixtures/`));
   assert.match(
     first.modelPath,
-    /\.cache\/fixtures\/bert-[0-9a-f]{16}\/onnx\/model\.onnx$/,
+    /\/fixtures\/bert-[0-9a-f]{16}\/onnx\/model\.onnx$/,
   );
   const config = JSON.parse(
     await Deno.readTextFile(`${first.dir}/config.json`),

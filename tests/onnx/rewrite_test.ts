@@ -9,6 +9,7 @@ import { rewriteModelFile } from "../../src/onnx/rewrite/rewrite_file.ts";
 import { DataType, decodeModel, encodeModel } from "../../src/onnx/proto.ts";
 import { resolve } from "node:path";
 import { testPaths } from "../test_paths.ts";
+import { TEST_CACHE } from "../temp_cache.ts";
 import { batchFor, CASES, maxAbsDiff, SEED, tinyFixture } from "./_cases.ts";
 
 const rewrite = (path: string, final: "normed" | "residual" = "normed") =>
@@ -144,7 +145,8 @@ Deno.test("the rewrite is cached by source hash and runs once", async () => {
   const second = await rewrite(fixture.modelPath);
   assert.equal(second.path, first.path);
   assert.deepEqual((await Deno.stat(second.path)).mtime, mtime);
-  assert.match(first.path, /\.cache\/rewritten\/[0-9a-f]{16}\/model\.onnx$/);
+  assert.ok(first.path.startsWith(`${TEST_CACHE}/rewritten/`), first.path);
+  assert.match(first.path, /\/rewritten\/[0-9a-f]{16}\/model\.onnx$/);
 });
 
 const SMOL = `${resolve(testPaths.models)}/reference-graphs/SmolLM3-3B-ONNX/`;

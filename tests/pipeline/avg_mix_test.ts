@@ -27,8 +27,9 @@ import {
 import { servicesLayer } from "../../src/services.ts";
 import { loadPretrainedTokenizer } from "../../src/tokenize/pretrained_tokenizer.ts";
 import { testPaths } from "../test_paths.ts";
+import { TEST_MODELS } from "../temp_cache.ts";
 
-const MODELS = ".cache/test-models";
+const MODELS = TEST_MODELS;
 const SEED = 9;
 const layer = servicesLayer({ ...testPaths, models: MODELS });
 // One runtime for the file: loaded pipelines keep their ORT sessions open

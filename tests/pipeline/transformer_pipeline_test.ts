@@ -33,10 +33,11 @@ import {
 import { servicesLayer } from "../../src/services.ts";
 import { loadPretrainedTokenizer } from "../../src/tokenize/pretrained_tokenizer.ts";
 import { testPaths } from "../test_paths.ts";
+import { TEST_MODELS } from "../temp_cache.ts";
 import { TEMPLATES } from "../../src/prompt/templates.ts";
 import { wrapSentence } from "../../src/prompt/wrap.ts";
 
-const MODELS = ".cache/test-models";
+const MODELS = TEST_MODELS;
 const SEED = 5;
 const paths = { ...testPaths, models: MODELS };
 const layer = servicesLayer(paths);

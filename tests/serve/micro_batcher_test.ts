@@ -1,3 +1,4 @@
+import "../temp_cache.ts";
 import assert from "node:assert/strict";
 import { microBatcher } from "../../src/serve/micro_batcher.ts";
 

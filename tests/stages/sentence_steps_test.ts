@@ -1,3 +1,4 @@
+import "../temp_cache.ts";
 import assert from "node:assert/strict";
 import { Effect, Exit } from "effect";
 import { type Embeddings, fromData, row } from "../../src/embeddings.ts";

@@ -1,3 +1,4 @@
+import "../temp_cache.ts";
 import assert from "node:assert/strict";
 import { fnv1a } from "../../src/tokenize/fnv1a.ts";
 import { wordTokenizer } from "../../src/tokenize/word_tokenizer.ts";

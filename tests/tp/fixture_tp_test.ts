@@ -1,3 +1,4 @@
+import "../temp_cache.ts";
 import assert from "node:assert/strict";
 import { padBatch, type PaddedBatch } from "../../src/tokenize/pad_batch.ts";
 import { fixtureWeights } from "../../src/onnx/fixture/build.ts";

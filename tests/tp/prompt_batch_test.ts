@@ -1,3 +1,4 @@
+import "../temp_cache.ts";
 import assert from "node:assert/strict";
 import { Effect, Exit } from "effect";
 import { PLACEHOLDER_ID } from "../../src/llama2c/mod.ts";

@@ -1,4 +1,7 @@
 import { Effect } from "effect";
+import type { MissingModelFiles } from "../../errors.ts";
+import type { CacheNotWritable } from "../cache_dir.ts";
+import type { OnnxParseError } from "./errors.ts";
 import { dirname } from "node:path";
 import { derivedGraph, externalFiles } from "../derived_graph.ts";
 import { int64, type ModelProto } from "../proto.ts";
@@ -56,7 +59,13 @@ const inputSpecs = (model: ModelProto): InputSpec[] => {
  * Rewrites an ONNX file to output every hidden state, once (cached under
  * `<cache>/rewritten/`, see {@link derivedGraph}).
  */
-export const rewriteModelFile = Effect.fn("rewriteModelFile")(function* (
+export const rewriteModelFile: (
+  source: string,
+  options?: { readonly final?: FinalState },
+) => Effect.Effect<
+  RewrittenModel,
+  MissingModelFiles | CacheNotWritable | OnnxParseError | LayersNotFound
+> = Effect.fn("rewriteModelFile")(function* (
   source: string,
   options: { readonly final?: FinalState } = {},
 ) {

@@ -1,4 +1,7 @@
 import { Effect } from "effect";
+import type { MissingModelFiles } from "../../errors.ts";
+import type { CacheNotWritable } from "../cache_dir.ts";
+import type { OnnxParseError } from "../rewrite/errors.ts";
 import { derivedGraph } from "../derived_graph.ts";
 import { LayersNotFound } from "../rewrite/errors.ts";
 import { findLayers } from "../rewrite/expose.ts";
@@ -27,7 +30,17 @@ export interface TokenPrependingModel {
  * layer range [start, exit), cached under `<cache>/tp/` (see
  * {@link derivedGraph}).
  */
-export const tokenPrependingFile = Effect.fn("tokenPrependingFile")(
+export const tokenPrependingFile: (
+  source: string,
+  range: LayerRange,
+) => Effect.Effect<
+  TokenPrependingModel,
+  | MissingModelFiles
+  | CacheNotWritable
+  | OnnxParseError
+  | LayersNotFound
+  | TokenPrependingUnsupported
+> = Effect.fn("tokenPrependingFile")(
   function* (source: string, range: LayerRange) {
     return yield* derivedGraph(
       source,

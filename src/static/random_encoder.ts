@@ -44,7 +44,8 @@ export const randomVector = (
 /**
  * Random token embeddings keyed by token id (vocabulary ids, or hashed words
  * for the vocabulary-free tokenizer). Vectors are computed once per id and
- * kept, since a corpus reuses a small set of ids many times: in WebAssembly
+ * kept (up to 128 MiB of rows; past it, new ids share a ring of rows), since a
+ * corpus reuses a small set of ids many times: in WebAssembly
  * memory, pooled there by a SIMD kernel, where the runtime has WebAssembly
  * SIMD; as JavaScript arrays otherwise. Both give the same vectors.
  */
@@ -54,12 +55,29 @@ export const randomEncoder = (
   const name = `random(dim=${options.dim}, seed=${options.seed})`;
   const arena = rowArena(options.dim);
   if (arena === undefined) return inJavaScript(name, options);
+  const cap = cachedRowsFor(options.dim);
   const handles = new Map<number, number>();
+  // Past the cap, rows of new ids go round a ring: memory stays bounded on
+  // an open vocabulary (a stream of millions of sentences), and a handle
+  // lives until RING_ROWS more uncached rows were asked for, far longer
+  // than one sentence needs it.
+  const ring: number[] = [];
+  let turn = 0;
   const rowOf = (id: number): number => {
     let h = handles.get(id);
-    if (h === undefined) {
+    if (h !== undefined) return h;
+    if (handles.size < cap) {
       h = arena.add((row) => randomVector(options.seed, id, row));
       handles.set(id, h);
+      return h;
+    }
+    if (ring.length < RING_ROWS) {
+      h = arena.add((row) => randomVector(options.seed, id, row));
+      ring.push(h);
+    } else {
+      h = ring[turn];
+      turn = (turn + 1) % RING_ROWS;
+      randomVector(options.seed, id, arena.view(h));
     }
     return h;
   };
@@ -74,17 +92,28 @@ export const randomEncoder = (
   };
 };
 
+/** Memory the kept rows may take: 128 MiB (16,384 rows of 2048 dims). */
+const CACHE_BYTES = 128 * 2 ** 20;
+
+/** Rows of ids past the cap, reused in turn. */
+const RING_ROWS = 4096;
+
+/** How many ids keep their rows, at `dim` float32 values a row. */
+export const cachedRowsFor = (dim: number): number =>
+  Math.max(RING_ROWS, Math.floor(CACHE_BYTES / (4 * Math.max(1, dim))));
+
 const inJavaScript = (
   name: string,
   options: { readonly dim: number; readonly seed: number },
 ): StaticEncoder => {
   const cache = new Map<number, Float32Array>();
+  const cap = cachedRowsFor(options.dim);
   const lookup = (id: number): Float32Array => {
     let v = cache.get(id);
     if (v === undefined) {
       v = new Float32Array(options.dim);
       randomVector(options.seed, id, v);
-      cache.set(id, v);
+      if (cache.size < cap) cache.set(id, v);
     }
     return v;
   };

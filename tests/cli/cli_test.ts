@@ -322,3 +322,88 @@ Deno.test("embed checks its output before any work", async () => {
     /error\[DataError\]: .*x\.npy: cannot be written/,
   );
 });
+
+Deno.test("eval --file: pairs, classify and cluster on your own TSV; --out checked first", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const pairs = `${dir}/pairs.tsv`;
+    await Deno.writeTextFile(
+      pairs,
+      "a\tb\tgold\nA cat sat.\tA cat sat.\t5\nA cat sat.\tThe market fell.\t0\n" +
+        "A dog ran.\tA dog ran fast.\t4\n",
+    );
+    const p = await cli("bench/eval.ts", [
+      "--suite",
+      "pairs",
+      "--file",
+      pairs,
+      "--columns",
+      "a,b,gold",
+      "--json",
+    ]);
+    assert.equal(p.code, 0, p.stderr);
+    const pj = JSON.parse(p.stdout);
+    assert.equal(pj.rows, 3);
+    // Identical texts have the highest cosine, unrelated ones the lowest.
+    assert.equal(pj.spearman, 100);
+    const labelled = `${dir}/labels.tsv`;
+    let rows = "text\tlabel\n";
+    for (let i = 0; i < 10; i++) {
+      rows +=
+        `cat cat kitten ${i}\tanimal\nstock market shares ${i}\tfinance\n`;
+    }
+    await Deno.writeTextFile(labelled, rows);
+    const c = await cli("bench/eval.ts", [
+      "--suite",
+      "classify",
+      "--file",
+      labelled,
+      "--folds",
+      "5",
+      "--json",
+    ]);
+    assert.equal(c.code, 0, c.stderr);
+    assert.equal(JSON.parse(c.stdout).accuracy, 100);
+    const k = await cli("bench/eval.ts", [
+      "--suite",
+      "cluster",
+      "--file",
+      labelled,
+      "--out",
+      `${dir}/report`,
+    ]);
+    assert.equal(k.code, 0, k.stderr);
+    assert.match(k.stdout, /\| acc \| 100 \|/);
+    const saved = JSON.parse(
+      await Deno.readTextFile(`${dir}/report/results.json`),
+    );
+    assert.deepEqual([saved.acc, saved.nmi, saved.k], [100, 100, 2]);
+    // An unwritable --out fails before the (missing) file is even read.
+    const out = await cli("bench/eval.ts", [
+      "--suite",
+      "pairs",
+      "--file",
+      `${dir}/missing.tsv`,
+      "--out",
+      "/nonexistent/dir",
+    ]);
+    assert.equal(out.code, 1);
+    assert.match(
+      out.stderr,
+      /error\[BadConfig\]: .*--out: cannot write to \/nonexistent\/dir/,
+    );
+    const suite = await cli("bench/eval.ts", [
+      "--suite",
+      "sts",
+      "--file",
+      pairs,
+    ]);
+    assert.equal(suite.code, 1);
+    assert.match(
+      suite.stderr,
+      /"sts" is not a suite for --file; available: pairs, classify, cluster/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

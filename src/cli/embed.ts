@@ -5,7 +5,7 @@ import { runMain } from "./run_main.ts";
 
 const USAGE =
   `Usage: deno task embed [--pipeline NAME|FILE] [--input FILE] [--output PATH]
-         [--format jsonl|npy|f32|parquet] [--input-format text|jsonl|csv|tsv]
+         [--to lancedb://PATH/TABLE] [--format jsonl|npy|f32|parquet] [--input-format text|jsonl|csv|tsv]
          [--id-field F] [--text-field F] [--ids] [--text] [--normalize]
          [--dimensions K] [--max-chars N] [--over-length truncate|skip|fail]
          [--skip-invalid]
@@ -22,6 +22,9 @@ in bounded memory, and writes each batch as it is done.
   --output PATH   the output file (default stdout, JSONL only)
   --format        jsonl (default), npy, f32 (raw rows + PATH.json sidecar),
                   parquet; default from the --output extension
+  --to lancedb://PATH/TABLE  upsert into a LanceDB table by id instead (the
+                  pipeline and its hash as columns; search it with
+                  \`deno task search\`)
   --text          write each text too (JSONL: on unless --format is given;
                   parquet: a text column)
   --ids           npy/f32: also write the ids, one a line, to PATH.ids.txt
@@ -38,6 +41,7 @@ const flags = parseFlags(Deno.args, {
   pipeline: { type: "string" },
   input: { type: "string" },
   output: { type: "string" },
+  to: { type: "string" },
   format: { type: "string" },
   "input-format": { type: "string" },
   "id-field": { type: "string" },
@@ -88,6 +92,7 @@ await runMain(runEmbed({
   pipeline: flags.pipeline ?? DEFAULT_PIPELINE,
   input: flags.input,
   output: flags.output,
+  to: flags.to,
   format: oneOf("format", ["jsonl", "npy", "f32", "parquet"], flags.format),
   inputFormat: oneOf(
     "input-format",

@@ -17,6 +17,7 @@ import { f32Writer } from "../io/write_f32.ts";
 import { jsonlWriter } from "../io/write_jsonl.ts";
 import { npyWriter } from "../io/write_npy.ts";
 import { parquetWriter } from "../io/write_parquet.ts";
+import { lanceWriter, parseLanceTarget } from "../io/write_lancedb.ts";
 import type {
   Dtype,
   EmbeddingWriter,
@@ -38,6 +39,8 @@ export interface EmbedCommand {
   readonly pipeline: string;
   readonly input?: string;
   readonly output?: string;
+  /** `lancedb://PATH/TABLE`: upsert into a LanceDB table instead. */
+  readonly to?: string;
   readonly format?: OutputFormat;
   readonly inputFormat?: InputFormat;
   readonly idField?: string;
@@ -124,6 +127,13 @@ const openWriter = async (
   embedder: Embedder,
 ): Promise<EmbeddingWriter> => {
   const provenance = { pipeline: embedder.spec.name, hash: embedder.hash };
+  if (cmd.to !== undefined) {
+    const target = parseLanceTarget(cmd.to)!;
+    return lanceWriter(
+      { db: userPath(target.db), table: target.table },
+      { provenance, includeText: cmd.text ?? false },
+    );
+  }
   const includeText = cmd.text ??
     (cmd.format === undefined && cmd.output === undefined);
   const path = cmd.output === undefined ? undefined : userPath(cmd.output);
@@ -252,7 +262,26 @@ const stream = async (
 export const runEmbed = (cmd: EmbedCommand) =>
   Effect.gen(function* () {
     const format = outputFormatOf(cmd.format, cmd.output);
-    if (format !== "jsonl" && cmd.output === undefined) {
+    if (cmd.to !== undefined) {
+      const target = parseLanceTarget(cmd.to);
+      if (target === undefined || cmd.output !== undefined) {
+        return yield* new BadConfig({
+          subject: `--to ${cmd.to}`,
+          reason: target === undefined
+            ? "give lancedb://PATH/TABLE (a database folder and a table name)"
+            : "write either --to or --output, not both",
+        });
+      }
+      const db = userPath(target.db);
+      yield* Effect.tryPromise({
+        try: () => Deno.mkdir(db, { recursive: true }),
+        catch: (e) =>
+          new DataError({
+            path: db,
+            reason: `cannot be written: ${(e as Error).message}`,
+          }),
+      });
+    } else if (format !== "jsonl" && cmd.output === undefined) {
       return yield* new BadConfig({
         subject: `--format ${format}`,
         reason: "it writes a file: give --output PATH",

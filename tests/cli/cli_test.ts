@@ -407,3 +407,63 @@ Deno.test("eval --file: pairs, classify and cluster on your own TSV; --out check
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("embed: JSONL and CSV input with id and text fields, to f32 and parquet", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      `${dir}/in.jsonl`,
+      '{"doc": "a7", "body": "A cat sat."}\n{"doc": "b2", "body": "A dog ran."}\n',
+    );
+    const f32 = await cli(EMBED, [
+      "--input",
+      `${dir}/in.jsonl`,
+      "--id-field",
+      "doc",
+      "--text-field",
+      "body",
+      "--output",
+      `${dir}/out.f32`,
+      "--ids",
+      "--normalize",
+      "--dimensions",
+      "16",
+    ]);
+    assert.equal(f32.code, 0, f32.stderr);
+    const rows = new Float32Array(
+      (await Deno.readFile(`${dir}/out.f32`)).buffer,
+    );
+    assert.equal(rows.length, 2 * 16);
+    assert.ok(Math.abs(Math.hypot(...rows.subarray(0, 16)) - 1) < 1e-5);
+    assert.equal(await Deno.readTextFile(`${dir}/out.f32.ids.txt`), "a7\nb2\n");
+    const sidecar = JSON.parse(await Deno.readTextFile(`${dir}/out.f32.json`));
+    assert.deepEqual([sidecar.format, sidecar.dims, sidecar.count], [
+      "f32",
+      16,
+      2,
+    ]);
+
+    await Deno.writeTextFile(
+      `${dir}/in.csv`,
+      "id,text\nx1,A cat sat.\nx2,A dog ran.\n",
+    );
+    const pq = await cli(EMBED, [
+      "--input",
+      `${dir}/in.csv`,
+      "--id-field",
+      "id",
+      "--output",
+      `${dir}/out.parquet`,
+      "--text",
+    ]);
+    assert.equal(pq.code, 0, pq.stderr);
+    const file = await Deno.readFile(`${dir}/out.parquet`);
+    assert.equal(new TextDecoder().decode(file.subarray(0, 4)), "PAR1");
+    assert.equal(
+      new TextDecoder().decode(file.subarray(file.length - 4)),
+      "PAR1",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

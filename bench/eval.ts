@@ -2,7 +2,18 @@ import { Effect, Layer } from "effect";
 import { DEFAULT_PIPELINE } from "../pipelines/mod.ts";
 import { parseFlags } from "../src/cli/args.ts";
 import { runMain } from "../src/cli/run_main.ts";
-import { BadConfig } from "../src/errors.ts";
+import { BadConfig, DataError } from "../src/errors.ts";
+import {
+  DEFAULT_COLUMNS,
+  OWN_SUITES,
+  type OwnSuite,
+  readTable,
+  scoreClassify,
+  scoreCluster,
+  scorePairs,
+} from "../src/eval/own_file.ts";
+import { pipelineHash } from "../src/pipeline/hash.ts";
+import { userPath } from "../src/pipeline/pipeline_source.ts";
 import { cachedForwardLayer } from "../src/eval/cached_forward.ts";
 import { type Gemm, jsGemm } from "../src/eval/gemm.ts";
 import { gridVariants } from "../src/eval/grid.ts";
@@ -49,6 +60,17 @@ ${MODEL_USAGE}
 --extras    add GoogleNews-T and -S to the clustering suite
 --json      print one JSON object instead of tables
 --out DIR   also write DIR/results.json, DIR/report.md, DIR/report.html
+            (checked before any work; results are printed even when the
+            reports cannot be written)
+
+Your own file: deno task eval --suite pairs|classify|cluster --file F.tsv
+            [--columns A,B,...] [--folds 10] [--pipeline ...] [--json] [--out DIR]
+            a TSV (or .csv) with a header line; --columns names the columns:
+pairs       s1,s2,score (default): two texts and a gold score; Spearman and
+            Pearson x100 of the cosine against the gold
+classify    text,label (default): the k-fold logistic regression (--folds)
+cluster     text,label (default): k-means++ with k = the labels, ACC and NMI
+A transductive pipeline is fitted on every text of the file (both sides).
 
 Results and hidden states are cached under SENTEMB_CACHE (default .cache/):
 a rerun on identical vectors reads its scores back.`;
@@ -61,6 +83,9 @@ const flags = parseFlags(Deno.args, {
   extras: { type: "boolean" },
   json: { type: "boolean" },
   out: { type: "string" },
+  file: { type: "string" },
+  columns: { type: "string" },
+  folds: { type: "string" },
   help: { type: "boolean" },
   ...MODEL_FLAGS,
 }, USAGE);
@@ -95,7 +120,109 @@ const writeReports = (dir: string, files: Record<string, string>) =>
       }),
   });
 
+/** Whether `dir` can take the reports, checked before any work. */
+const checkOut = (dir: string) =>
+  writeReports(dir, {}).pipe(
+    Effect.flatMap(() =>
+      Effect.tryPromise({
+        try: async () => {
+          const probe = `${dir}/.sentemb-write-check`;
+          await Deno.writeTextFile(probe, "");
+          await Deno.remove(probe);
+        },
+        catch: (e) =>
+          new BadConfig({
+            subject: "--out",
+            reason: `cannot write to ${dir} (${
+              e instanceof Error ? e.message : String(e)
+            }); deno task eval may write under out/ and .cache/`,
+          }),
+      })
+    ),
+  );
+
+const ownFile = (file: string, suite: OwnSuite) =>
+  Effect.gen(function* () {
+    const columns = flags.columns?.split(",").map((c) => c.trim()) ??
+      [...DEFAULT_COLUMNS[suite]];
+    if (columns.length !== DEFAULT_COLUMNS[suite].length) {
+      return yield* new BadConfig({
+        subject: "--columns",
+        reason: `--suite ${suite} reads ${
+          DEFAULT_COLUMNS[suite].length
+        } columns (${DEFAULT_COLUMNS[suite].join(",")}), got ${columns.length}`,
+      });
+    }
+    const folds = flags.folds === undefined ? 10 : Number(flags.folds);
+    if (!Number.isInteger(folds) || folds < 2) {
+      return yield* new BadConfig({
+        subject: "--folds",
+        reason: `"${flags.folds}" is not an integer of at least 2`,
+      });
+    }
+    const path = userPath(file);
+    const text = yield* Effect.tryPromise({
+      try: () => Deno.readTextFile(path),
+      catch: (e) => new DataError({ path, reason: (e as Error).message }),
+    });
+    const table = yield* readTable(path, text, columns);
+    const sourced = yield* pipelineFlag(flags.pipeline ?? DEFAULT_PIPELINE);
+    const gemm = yield* Effect.promise(loadGemm);
+    const scores = yield* withArtifactsBeside([sourced])(
+      Effect.gen(function* () {
+        const pipeline = yield* loadPipeline(sourced.spec);
+        const [a, b, c] = columns.map((k) => table[k]);
+        switch (suite) {
+          case "pairs":
+            return yield* scorePairs(pipeline, path, a, b, c);
+          case "classify":
+            return yield* scoreClassify(pipeline, gemm, a, b, folds);
+          case "cluster":
+            return yield* scoreCluster(pipeline, gemm, a, b);
+        }
+      }),
+    );
+    const json = {
+      pipeline: sourced.spec.name,
+      hash: pipelineHash(sourced.spec),
+      suite,
+      file,
+      columns,
+      ...scores,
+    };
+    const markdown = [
+      `# sentemb evaluation: ${sourced.spec.name} on ${file} (${suite})`,
+      "",
+      "| measure | value |",
+      "| --- | ---: |",
+      ...Object.entries(scores).map(([k, v]) =>
+        `| ${k} | ${Number.isInteger(v) ? v : (v as number).toFixed(2)} |`
+      ),
+    ].join("\n");
+    // Results first: a report that cannot be written loses nothing.
+    console.log(flags.json ? JSON.stringify(json) : markdown);
+    if (flags.out) {
+      yield* writeReports(flags.out, {
+        "results.json": JSON.stringify(json, null, 2),
+        "report.md": `${markdown}\n`,
+      });
+    }
+  });
+
 const program = Effect.gen(function* () {
+  if (flags.out) yield* checkOut(flags.out);
+  if (flags.file !== undefined) {
+    const own = flags.suite ?? "pairs";
+    if (!OWN_SUITES.includes(own as OwnSuite)) {
+      return yield* new BadConfig({
+        subject: "--suite",
+        reason: `"${own}" is not a suite for --file; available: ${
+          OWN_SUITES.join(", ")
+        }`,
+      });
+    }
+    return yield* ownFile(flags.file, own as OwnSuite);
+  }
   const suite = flags.suite ?? "sts";
   if (suite !== "all" && !SUITES.includes(suite as Suite)) {
     return yield* new BadConfig({
@@ -163,6 +290,8 @@ const program = Effect.gen(function* () {
     ...results.map((r) => pipelineMarkdown(r, variant)),
     `Total: ${seconds.toFixed(1)} s; matrix products on ${settings.gemm.name}.`,
   ].join("\n\n");
+  // Results first: a report that cannot be written loses nothing.
+  console.log(flags.json ? JSON.stringify(json) : markdown);
   if (flags.out) {
     yield* writeReports(flags.out, {
       "results.json": JSON.stringify(json, null, 2),
@@ -177,7 +306,6 @@ const program = Effect.gen(function* () {
       }),
     });
   }
-  console.log(flags.json ? JSON.stringify(json) : markdown);
 });
 
 // Hidden states go through the on-disk cache: grid variants share one

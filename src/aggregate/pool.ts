@@ -30,6 +30,7 @@ const meanOfHandles = (
 ): number => {
   const { tokens, ids, special } = sentence;
   let count = 0, used = 0, sum = 0;
+  source.beginSentence?.();
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     const isSpecial = special[i] === 1;

@@ -19,8 +19,14 @@ export interface StaticEncoder {
   readonly rows?: RowSource;
 }
 
-/** Rows addressed by handle, summed by their owner. */
+/**
+ * Rows addressed by handle, summed by their owner. A handle stays valid
+ * until the next `beginSentence`: a table that keeps only some rows may
+ * reuse the others' memory once a sentence is pooled.
+ */
 export interface RowSource {
+  /** A new sentence's rows are about to be asked for. */
+  beginSentence?(): void;
   /** The handle of a token's row, or -1 when the table does not know it. */
   rowOf(id: number, token: string): number;
   /** `out = Σₖ weights[k]·row(handles[k]) / total` over the first `count` handles. */

@@ -1,29 +1,60 @@
-import { Effect } from "effect";
 import { DEFAULT_PIPELINE } from "../../pipelines/mod.ts";
-import { row } from "../embeddings.ts";
-import { EmptyInput } from "../errors.ts";
-import { loadPipeline } from "../pipeline/load.ts";
-import { userPath } from "../pipeline/pipeline_source.ts";
 import { parseFlags } from "./args.ts";
-import { withArtifactsBeside } from "./pipeline_flag.ts";
-import { MODEL_FLAGS, MODEL_USAGE, pipelineOrRecipe } from "./model_recipe.ts";
+import { runEmbed } from "./embed_command.ts";
+import { MODEL_FLAGS, MODEL_USAGE } from "./model_recipe.ts";
 import { runMain } from "./run_main.ts";
 
 const USAGE =
-  `Usage: deno task embed [--pipeline NAME|FILE | --model REF --recipe NAME] [--input FILE] [--dimensions K]
+  `Usage: deno task embed [--pipeline NAME|FILE | --model REF --recipe NAME] [--input FILE] [--output PATH]
+         [--to lancedb://PATH/TABLE] [--format jsonl|npy|f32|parquet] [--input-format text|jsonl|csv|tsv]
+         [--id-field F] [--text-field F] [--ids] [--text] [--normalize]
+         [--dimensions K] [--max-chars N] [--over-length truncate|skip|fail]
+         [--skip-invalid]
 
-Reads sentences, one a line (stdin unless --input), and writes one JSON line
-per sentence: {"text": ..., "embedding": [...]}. Blank lines are skipped.
---pipeline  a name from \`deno task pipelines\`, or your own pipeline file:
-            a .json declaration or a .ts module whose default export is a
-            pipeline (FILE#NAME picks one of several)
+Streams sentences (stdin unless --input) through a pipeline, batch by batch,
+in bounded memory, and writes each batch as it is done.
+  --pipeline      a name from \`deno task pipelines\`, or your own pipeline
+                  file (.json or .ts; FILE#NAME picks one of several)
+  --input         the input file (default stdin); its format from its
+                  extension (.jsonl/.ndjson, .csv, .tsv, else text), or
+  --input-format  text (one sentence a line; id = line number), jsonl, csv, tsv
+  --id-field F    the JSONL field / CSV column of the id (default: line number)
+  --text-field F  the JSONL field / CSV column of the text (default "text")
+  --output PATH   the output file (default stdout, JSONL only)
+  --format        jsonl (default), npy, f32 (raw rows + PATH.json sidecar),
+                  parquet; default from the --output extension
+  --to lancedb://PATH/TABLE  upsert into a LanceDB table by id instead (the
+                  pipeline and its hash as columns; search it with
+                  \`deno task search\`)
+  --text          write each text too (JSONL: on unless --format is given;
+                  parquet: a text column)
+  --ids           npy/f32: also write the ids, one a line, to PATH.ids.txt
+  --normalize     scale each row to unit length (float pipelines)
+  --dimensions K  the first K components (renormalised if the pipeline's are)
+  --max-chars N   cap per sentence, in UTF-16 code units (default 65536)
+  --over-length   what to do over the cap: truncate, skip, fail (default)
+  --skip-invalid  skip lines that are not valid UTF-8 instead of failing
+A transductive pipeline (statistics fitted on the input) reads --input twice
+and refuses stdin. A broken pipe (| head) ends quietly with status 0.
 ${MODEL_USAGE}
 Default pipeline: ${DEFAULT_PIPELINE} (offline, no download).`;
 
 const flags = parseFlags(Deno.args, {
   pipeline: { type: "string" },
   input: { type: "string" },
+  output: { type: "string" },
+  to: { type: "string" },
+  format: { type: "string" },
+  "input-format": { type: "string" },
+  "id-field": { type: "string" },
+  "text-field": { type: "string" },
+  ids: { type: "boolean" },
+  text: { type: "boolean" },
+  normalize: { type: "boolean" },
   dimensions: { type: "string" },
+  "max-chars": { type: "string" },
+  "over-length": { type: "string" },
+  "skip-invalid": { type: "boolean" },
   help: { type: "boolean" },
   ...MODEL_FLAGS,
 }, USAGE);
@@ -32,38 +63,57 @@ if (flags.help) {
   Deno.exit(0);
 }
 
-const readInput = Effect.tryPromise({
-  try: () =>
-    flags.input
-      ? Deno.readTextFile(userPath(flags.input))
-      : new Response(Deno.stdin.readable).text(),
-  catch: (e) =>
-    new EmptyInput({
-      reason: `cannot read ${flags.input ?? "stdin"}: ${(e as Error).message}`,
-    }),
-});
+const usageError = (message: string): never => {
+  console.error(`${message}\n\n${USAGE}`);
+  Deno.exit(2);
+};
 
-const program = Effect.gen(function* () {
-  const sourced = yield* pipelineOrRecipe(flags, DEFAULT_PIPELINE);
-  const text = yield* readInput;
-  const sentences = text.split(/\r?\n/).filter((l) => l.trim() !== "");
-  const dimensions = flags.dimensions ? Number(flags.dimensions) : undefined;
-  const vectors = yield* withArtifactsBeside([sourced])(
-    Effect.gen(function* () {
-      const pipeline = yield* loadPipeline(sourced.spec);
-      const embedder = yield* pipeline.fit(sentences);
-      return yield* embedder.embed(
-        sentences,
-        dimensions ? { dimensions } : {},
-      );
-    }),
-  );
-  const lines = sentences.map((s, i) =>
-    JSON.stringify({ text: s, embedding: Array.from(row(vectors, i)) })
-  );
-  yield* Effect.promise(() =>
-    Deno.stdout.write(new TextEncoder().encode(lines.join("\n") + "\n"))
-  );
-});
+const positiveInt = (name: string, value?: string): number | undefined => {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    return usageError(`--${name} must be a positive integer, got "${value}"`);
+  }
+  return n;
+};
 
-await runMain(program);
+const oneOf = <T extends string>(
+  name: string,
+  allowed: ReadonlyArray<T>,
+  value?: string,
+): T | undefined => {
+  if (value === undefined) return undefined;
+  if (!(allowed as ReadonlyArray<string>).includes(value)) {
+    return usageError(
+      `--${name} must be one of ${allowed.join(", ")}, got "${value}"`,
+    );
+  }
+  return value as T;
+};
+
+await runMain(runEmbed({
+  pipeline: flags.pipeline ?? DEFAULT_PIPELINE,
+  input: flags.input,
+  output: flags.output,
+  to: flags.to,
+  format: oneOf("format", ["jsonl", "npy", "f32", "parquet"], flags.format),
+  inputFormat: oneOf(
+    "input-format",
+    ["text", "jsonl", "csv", "tsv"],
+    flags["input-format"],
+  ),
+  idField: flags["id-field"],
+  textField: flags["text-field"],
+  ids: flags.ids ?? false,
+  text: flags.text,
+  normalize: flags.normalize ?? false,
+  dimensions: positiveInt("dimensions", flags.dimensions),
+  maxChars: positiveInt("max-chars", flags["max-chars"]),
+  overLength: oneOf(
+    "over-length",
+    ["truncate", "skip", "fail"],
+    flags["over-length"],
+  ),
+  skipInvalid: flags["skip-invalid"] ?? false,
+  model: flags,
+}));

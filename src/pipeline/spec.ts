@@ -21,6 +21,7 @@ export const PipelineSpec: Schema.Struct<{
   readonly stages: Schema.$Array<typeof StageDeclaration>;
   readonly artifact: Schema.optionalKey<Schema.String>;
   readonly corpusSentences: Schema.optionalKey<Schema.Int>;
+  readonly rawVectors: Schema.optionalKey<Schema.Boolean>;
 }> = Schema.Struct({
   name: Name,
   description: Schema.String,

@@ -44,47 +44,96 @@ export const randomVector = (
 /**
  * Random token embeddings keyed by token id (vocabulary ids, or hashed words
  * for the vocabulary-free tokenizer). Vectors are computed once per id and
- * kept, since a corpus reuses a small set of ids many times: in WebAssembly
+ * kept (up to 128 MiB of rows; past it, the rows of new ids are scratch,
+ * reused sentence after sentence), since a
+ * corpus reuses a small set of ids many times: in WebAssembly
  * memory, pooled there by a SIMD kernel, where the runtime has WebAssembly
  * SIMD; as JavaScript arrays otherwise. Both give the same vectors.
  */
 export const randomEncoder = (
-  options: { readonly dim: number; readonly seed: number },
+  options: {
+    readonly dim: number;
+    readonly seed: number;
+    /** Ids whose rows are kept; default 128 MiB of rows. */
+    readonly cacheRows?: number;
+  },
 ): StaticEncoder => {
   const name = `random(dim=${options.dim}, seed=${options.seed})`;
   const arena = rowArena(options.dim);
   if (arena === undefined) return inJavaScript(name, options);
+  const cap = options.cacheRows ?? cachedRowsFor(options.dim);
   const handles = new Map<number, number>();
+  // Past the cap, a sentence's rows of new ids go to scratch rows, reused
+  // from the next sentence on: memory stays bounded on an open vocabulary
+  // (a stream of millions of sentences) by the cap plus one sentence.
+  const scratch: number[] = [];
+  let scratchUsed = 0;
+  const inSentence = new Map<number, number>();
   const rowOf = (id: number): number => {
     let h = handles.get(id);
-    if (h === undefined) {
+    if (h !== undefined) return h;
+    if (handles.size < cap) {
       h = arena.add((row) => randomVector(options.seed, id, row));
       handles.set(id, h);
+      return h;
     }
+    h = inSentence.get(id);
+    if (h !== undefined) return h;
+    if (scratchUsed < scratch.length) {
+      h = scratch[scratchUsed++];
+      randomVector(options.seed, id, arena.view(h));
+    } else {
+      h = arena.add((row) => randomVector(options.seed, id, row));
+      scratch.push(h);
+      scratchUsed++;
+    }
+    inSentence.set(id, h);
     return h;
   };
   return {
     name,
     dim: options.dim,
     vector(id, _token, out) {
-      out.set(arena.view(rowOf(id)));
+      const h = handles.get(id) ??
+        (handles.size < cap ? rowOf(id) : undefined);
+      if (h === undefined) randomVector(options.seed, id, out);
+      else out.set(arena.view(h));
       return true;
     },
-    rows: { rowOf: (id) => rowOf(id), weightedMean: arena.weightedMean },
+    rows: {
+      beginSentence: () => {
+        scratchUsed = 0;
+        inSentence.clear();
+      },
+      rowOf: (id) => rowOf(id),
+      weightedMean: arena.weightedMean,
+    },
   };
 };
 
+/** Memory the kept rows may take: 128 MiB (16,384 rows of 2048 dims). */
+const CACHE_BYTES = 128 * 2 ** 20;
+
+/** How many ids keep their rows, at `dim` float32 values a row. */
+export const cachedRowsFor = (dim: number): number =>
+  Math.max(1024, Math.floor(CACHE_BYTES / (4 * Math.max(1, dim))));
+
 const inJavaScript = (
   name: string,
-  options: { readonly dim: number; readonly seed: number },
+  options: {
+    readonly dim: number;
+    readonly seed: number;
+    readonly cacheRows?: number;
+  },
 ): StaticEncoder => {
   const cache = new Map<number, Float32Array>();
+  const cap = options.cacheRows ?? cachedRowsFor(options.dim);
   const lookup = (id: number): Float32Array => {
     let v = cache.get(id);
     if (v === undefined) {
       v = new Float32Array(options.dim);
       randomVector(options.seed, id, v);
-      cache.set(id, v);
+      if (cache.size < cap) cache.set(id, v);
     }
     return v;
   };

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { MissingModelFiles } from "../errors.ts";
 import { resolveModelFiles, TOKENIZER_FILES } from "../models/resolve.ts";
 import { tokenizerFromJson } from "./json_tokenizer.ts";
+import type { Paths } from "../paths.ts";
 import type { Tokenizer } from "./tokenized.ts";
 
 /**

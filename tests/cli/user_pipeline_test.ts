@@ -209,8 +209,12 @@ Deno.test("a user's .ts and .json pipelines run through embed, eval, fit --name 
       });
       assert.equal(r.status, 200);
       const body = await r.json();
+      // embed writes float32 shortest decimals: equal as float32 values.
       body.data.forEach((d: { embedding: number[] }, i: number) =>
-        assert.deepEqual(d.embedding, fittedRows[i].embedding)
+        assert.deepEqual(
+          d.embedding.map(Math.fround),
+          fittedRows[i].embedding.map(Math.fround),
+        )
       );
     } finally {
       server.kill("SIGTERM");

@@ -70,3 +70,42 @@ Deno.test("the encoder caches but returns the seeded vector for any id order", (
   randomEncoder({ dim: 8, seed: 4 }).vector(5, "x", other);
   assert.notDeepEqual(other, direct);
 });
+
+Deno.test("past its cache, the encoder pools the same vectors from scratch rows", async () => {
+  const { poolSentence } = await import("../../src/aggregate/pool.ts");
+  const dim = 24;
+  const capped = randomEncoder({ dim, seed: 3, cacheRows: 4 });
+  const full = randomEncoder({ dim, seed: 3 });
+  const sentence = (ids: number[]) => ({
+    tokens: ids.map(String),
+    ids: Uint32Array.from(ids),
+    special: new Uint8Array(ids.length),
+  });
+  // Ids past the first four are scratch: repeated ones, many in one
+  // sentence, and ones seen again in later sentences.
+  const sentences = [
+    [1, 2, 3],
+    [4, 5, 6, 5, 7, 8, 9, 10, 11, 12, 1, 13],
+    [20, 21, 22],
+    [5, 2, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41],
+  ].map(sentence);
+  const pooled = (e: typeof full) =>
+    sentences.map((s) => {
+      const out = new Float32Array(dim);
+      poolSentence(
+        s,
+        e,
+        (t) => 1 + t.length,
+        () => true,
+        "mean",
+        out,
+        new Float32Array(dim),
+      );
+      return Array.from(out);
+    });
+  assert.deepEqual(pooled(capped), pooled(full));
+  const v = new Float32Array(dim), w = new Float32Array(dim);
+  capped.vector(99, "99", v);
+  randomVector(3, 99, w);
+  assert.deepEqual(v, w);
+});

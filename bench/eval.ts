@@ -166,7 +166,7 @@ const ownFile = (file: string, suite: OwnSuite) =>
       catch: (e) => new DataError({ path, reason: (e as Error).message }),
     });
     const table = yield* readTable(path, text, columns);
-    const sourced = yield* pipelineFlag(flags.pipeline ?? DEFAULT_PIPELINE);
+    const sourced = yield* pipelineOrRecipe(flags, DEFAULT_PIPELINE);
     const gemm = yield* Effect.promise(loadGemm);
     const scores = yield* withArtifactsBeside([sourced])(
       Effect.gen(function* () {

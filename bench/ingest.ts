@@ -8,7 +8,7 @@ import { Paths } from "../src/paths.ts";
 
 const USAGE =
   `Usage: deno task bench:ingest [--sentences N] [--pipeline NAME|FILE]
-                            [--format npy|f32|jsonl|parquet] [--dimensions K] [--json] [--keep]
+                            [--format npy|f32|jsonl|parquet | --lancedb] [--dimensions K] [--json] [--keep]
 
 Ingest benchmark: N sentences of the general corpus (Wikipedia, then
 WikiText-2; repeated as needed) written one a line to .cache/ingest/, then
@@ -16,6 +16,7 @@ streamed through \`deno task embed --input ... --output ...\` as a child
 process. Reports sentences/s (the child's wall time: load, read, embed,
 write) and the child's peak RSS (/usr/bin/time -v where present, else its
 VmHWM polled). Default: 1,000,000 sentences, ${DEFAULT_PIPELINE}, npy.
+--lancedb writes into a LanceDB table (embed --to lancedb://…) instead.
 --keep leaves the input and output files in .cache/ingest/.`;
 
 const flags = parseFlags(Deno.args, {
@@ -25,6 +26,7 @@ const flags = parseFlags(Deno.args, {
   dimensions: { type: "string" },
   json: { type: "boolean" },
   keep: { type: "boolean" },
+  lancedb: { type: "boolean" },
   help: { type: "boolean" },
 }, USAGE);
 if (flags.help) {
@@ -120,6 +122,17 @@ const runEmbed = async (args: string[]) => {
   return { code: out.code, stderr, seconds, peakMb: peak / 1024 };
 };
 
+/** Bytes of a file, or of every file under a folder (a LanceDB dataset). */
+const treeBytes = async (path: string): Promise<number> => {
+  const info = await Deno.stat(path);
+  if (!info.isDirectory) return info.size;
+  let total = 0;
+  for await (const e of Deno.readDir(path)) {
+    total += await treeBytes(`${path}/${e.name}`);
+  }
+  return total;
+};
+
 const program = Effect.gen(function* () {
   const n = Number(flags.sentences ?? 1_000_000);
   if (!Number.isInteger(n) || n < 1) {
@@ -128,13 +141,16 @@ const program = Effect.gen(function* () {
       reason: `"${flags.sentences}" is not a positive integer`,
     });
   }
-  const format = flags.format ?? "npy";
+  const format = flags.lancedb ? "lancedb" : flags.format ?? "npy";
   const pipeline = flags.pipeline ?? DEFAULT_PIPELINE;
   const paths = yield* Paths;
   const corpus = yield* loadGeneralCorpus(paths.data, Math.min(n, 200_000));
   yield* Effect.promise(() => Deno.mkdir(DIR, { recursive: true }));
   const input = `${DIR}/input.txt`;
   const output = `${DIR}/output.${format}`;
+  const target = flags.lancedb
+    ? ["--to", `lancedb://${output}/ingest`]
+    : ["--output", output, "--format", format];
   const inputBytes = yield* Effect.promise(() => writeInput(input, corpus, n));
   const r = yield* Effect.promise(() =>
     runEmbed([
@@ -142,10 +158,7 @@ const program = Effect.gen(function* () {
       pipeline,
       "--input",
       input,
-      "--output",
-      output,
-      "--format",
-      format,
+      ...target,
       ...(flags.dimensions ? ["--dimensions", flags.dimensions] : []),
     ])
   );
@@ -155,9 +168,7 @@ const program = Effect.gen(function* () {
       reason: `exited ${r.code}: ${r.stderr.trim().split("\n").at(-1)}`,
     });
   }
-  const outputBytes = yield* Effect.promise(async () =>
-    (await Deno.stat(output)).size
-  );
+  const outputBytes = yield* Effect.promise(() => treeBytes(output));
   if (!flags.keep) {
     yield* Effect.promise(() => Deno.remove(DIR, { recursive: true }));
   }

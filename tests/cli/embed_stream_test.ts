@@ -1,3 +1,4 @@
+import "../temp_cache.ts";
 import assert from "node:assert/strict";
 import { Effect } from "effect";
 import { embedWith, row, ServicesFromEnv } from "../../mod.ts";

@@ -1,3 +1,4 @@
+import "../temp_cache.ts";
 import assert from "node:assert/strict";
 import { openLanceTable } from "../../src/io/write_lancedb.ts";
 

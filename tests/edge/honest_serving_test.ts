@@ -1,3 +1,4 @@
+import "../temp_cache.ts";
 import assert from "node:assert/strict";
 import { createApp } from "../../edge/app.ts";
 import { pipeline } from "../../src/pipeline/builder.ts";

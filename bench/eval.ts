@@ -89,10 +89,6 @@ const flags = parseFlags(Deno.args, {
   help: { type: "boolean" },
   ...MODEL_FLAGS,
 }, USAGE);
-if (flags.help) {
-  console.log(USAGE);
-  Deno.exit(0);
-}
 
 // The native products are 10–50x faster; without the addon, plain TS still works.
 const loadGemm = (): Promise<Gemm> =>

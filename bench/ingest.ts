@@ -29,10 +29,6 @@ const flags = parseFlags(Deno.args, {
   lancedb: { type: "boolean" },
   help: { type: "boolean" },
 }, USAGE);
-if (flags.help) {
-  console.log(USAGE);
-  Deno.exit(0);
-}
 
 const root = new URL("../", import.meta.url).pathname;
 const DIR = `${root}.cache/ingest`;

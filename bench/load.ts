@@ -17,10 +17,6 @@ const flags = parseFlags(Deno.args, {
   json: { type: "boolean" },
   help: { type: "boolean" },
 }, USAGE);
-if (flags.help) {
-  console.log(USAGE);
-  Deno.exit(0);
-}
 const clients = Number(flags.clients ?? 64);
 const seconds = Number(flags.seconds ?? 30);
 const inputs = Number(flags.inputs ?? 1);

@@ -29,10 +29,6 @@ const flags = parseFlags(Deno.args, {
   "static-rounds": { type: "string" },
   help: { type: "boolean" },
 }, USAGE);
-if (flags.help) {
-  console.log(USAGE);
-  Deno.exit(0);
-}
 const workload = {
   sentences: Number(flags.sentences ?? 2758),
   wasmSentences: Number(flags["wasm-sentences"] ?? 96),

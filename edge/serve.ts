@@ -49,10 +49,6 @@ const flags = parseFlags(Deno.args, {
   workers: { type: "string" },
   help: { type: "boolean" },
 }, USAGE);
-if (flags.help) {
-  console.log(USAGE);
-  Deno.exit(0);
-}
 
 const int = (value: string | undefined, fallback: number, name: string) => {
   if (value === undefined) return fallback;

@@ -58,10 +58,6 @@ const flags = parseFlags(Deno.args, {
   help: { type: "boolean" },
   ...MODEL_FLAGS,
 }, USAGE);
-if (flags.help) {
-  console.log(USAGE);
-  Deno.exit(0);
-}
 
 const usageError = (message: string): never => {
   console.error(`${message}\n\n${USAGE}`);

@@ -41,10 +41,6 @@ const flags = parseFlags(Deno.args, {
   name: { type: "string" },
   help: { type: "boolean" },
 }, USAGE);
-if (flags.help) {
-  console.log(USAGE);
-  Deno.exit(0);
-}
 
 // "input" statistics become "corpus" ones: the user's file stands in for
 // the sentences they will embed.

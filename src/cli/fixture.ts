@@ -22,10 +22,6 @@ const flags = parseFlags(Deno.args, {
   quantized: { type: "boolean" },
   help: { type: "boolean" },
 }, USAGE);
-if (flags.help) {
-  console.log(USAGE);
-  Deno.exit(0);
-}
 
 const program = Effect.gen(function* () {
   const paths = yield* Paths;

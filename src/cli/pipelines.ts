@@ -33,10 +33,6 @@ const flags = parseFlags(Deno.args, {
   pipelines: { type: "string" },
   help: { type: "boolean" },
 }, USAGE);
-if (flags.help) {
-  console.log(USAGE);
-  Deno.exit(0);
-}
 
 const RECORDED = fileURLToPath(
   new URL("../../artifacts/sts_results.json", import.meta.url),

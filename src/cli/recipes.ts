@@ -23,10 +23,6 @@ const flags = parseFlags(Deno.args, {
   help: { type: "boolean" },
   ...MODEL_FLAGS,
 }, USAGE);
-if (flags.help) {
-  console.log(USAGE);
-  Deno.exit(0);
-}
 
 const table = () => {
   const width = Math.max(...RECIPES.map((r) => r.name.length));

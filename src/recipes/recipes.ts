@@ -1,3 +1,4 @@
+import type { Cause } from "effect";
 import { Schema } from "effect";
 import { closestNames } from "../errors.ts";
 import { pipeline } from "../pipeline/builder.ts";
@@ -68,12 +69,25 @@ export interface Recipe {
   readonly corpus?: boolean;
 }
 
+/** The schema-backed base class of {@link UnknownRecipe}. */
+export const UnknownRecipeBase: Schema.Class<
+  UnknownRecipe,
+  Schema.TaggedStruct<
+    "UnknownRecipe",
+    {
+      readonly name: Schema.String;
+      readonly known: Schema.$Array<Schema.String>;
+    }
+  >,
+  Cause.YieldableError
+> = Schema.TaggedError<UnknownRecipe>()("UnknownRecipe", {
+  name: Schema.String,
+  known: Schema.Array(Schema.String),
+});
+
 /** A recipe name that no recipe carries. */
-export class UnknownRecipe
-  extends Schema.TaggedError<UnknownRecipe>()("UnknownRecipe", {
-    name: Schema.String,
-    known: Schema.Array(Schema.String),
-  }) {
+export class UnknownRecipe extends UnknownRecipeBase {
+  /** The message, built from the fields. */
   override get message(): string {
     const close = closestNames(this.name, this.known);
     return `Unknown recipe "${this.name}"; ` +
@@ -82,13 +96,27 @@ export class UnknownRecipe
   }
 }
 
+/** The schema-backed base class of {@link RecipeMismatch}. */
+export const RecipeMismatchBase: Schema.Class<
+  RecipeMismatch,
+  Schema.TaggedStruct<
+    "RecipeMismatch",
+    {
+      readonly recipe: Schema.String;
+      readonly model: Schema.String;
+      readonly reason: Schema.String;
+    }
+  >,
+  Cause.YieldableError
+> = Schema.TaggedError<RecipeMismatch>()("RecipeMismatch", {
+  recipe: Schema.String,
+  model: Schema.String,
+  reason: Schema.String,
+});
+
 /** A recipe that does not fit the model it is applied to. */
-export class RecipeMismatch
-  extends Schema.TaggedError<RecipeMismatch>()("RecipeMismatch", {
-    recipe: Schema.String,
-    model: Schema.String,
-    reason: Schema.String,
-  }) {
+export class RecipeMismatch extends RecipeMismatchBase {
+  /** The message, built from the fields. */
   override get message(): string {
     return `Recipe "${this.recipe}" does not fit model "${this.model}": ${this.reason}`;
   }

@@ -40,6 +40,22 @@ export interface LoadOptions {
   readonly finalOnly?: boolean;
 }
 
+/** What the {@link Forward} service provides. */
+export interface ForwardShape {
+  readonly backend: BackendName;
+  readonly load: (
+    modelPath: string,
+    options?: LoadOptions,
+  ) => Effect.Effect<ForwardModel, LoadError>;
+}
+
+/** The service key base of {@link Forward}. */
+export const ForwardBase: Context.ServiceClass<
+  Forward,
+  "sentemb/Forward",
+  ForwardShape
+> = Context.Service<Forward, ForwardShape>()("sentemb/Forward");
+
 /**
  * The forward stage: turns a model's ONNX file into every hidden state of a
  * batch. `load` rewrites the graph (cached on disk) and opens a session per
@@ -47,13 +63,7 @@ export interface LoadOptions {
  * and the file itself for final-state-only callers); later loads of the
  * same file reuse them.
  */
-export class Forward extends Context.Service<Forward, {
-  readonly backend: BackendName;
-  readonly load: (
-    modelPath: string,
-    options?: LoadOptions,
-  ) => Effect.Effect<ForwardModel, LoadError>;
-}>()("sentemb/Forward") {}
+export class Forward extends ForwardBase {}
 
 // The output a model's own graph gives its last hidden state under.
 const FINAL_OUTPUT = "last_hidden_state";

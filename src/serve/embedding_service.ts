@@ -115,11 +115,8 @@ export type EmbedFailure =
   | Overloaded
   | RequestTimeout;
 
-/**
- * Pipelines behind an HTTP server: loaded once on first use, merged into
- * micro-batches, bounded by the configured limits.
- */
-export class EmbeddingService extends Context.Service<EmbeddingService, {
+/** What the {@link EmbeddingService} service provides. */
+export interface EmbeddingServiceShape {
   readonly config: ServeConfig;
   readonly metrics: ServerMetrics;
   readonly models: ReadonlyArray<ModelInfo>;
@@ -154,7 +151,22 @@ export class EmbeddingService extends Context.Service<EmbeddingService, {
   artifact(
     hash: string,
   ): Effect.Effect<Uint8Array, ArtifactError | UnknownArtifact>;
-}>()("sentemb/EmbeddingService") {}
+}
+
+/** The service key base of {@link EmbeddingService}. */
+export const EmbeddingServiceBase: Context.ServiceClass<
+  EmbeddingService,
+  "sentemb/EmbeddingService",
+  EmbeddingServiceShape
+> = Context.Service<EmbeddingService, EmbeddingServiceShape>()(
+  "sentemb/EmbeddingService",
+);
+
+/**
+ * Pipelines behind an HTTP server: loaded once on first use, merged into
+ * micro-batches, bounded by the configured limits.
+ */
+export class EmbeddingService extends EmbeddingServiceBase {}
 
 /**
  * A transductive pipeline fits its statistics on whatever it embeds, so a

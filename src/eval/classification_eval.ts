@@ -1,3 +1,6 @@
+import type { EmbedError } from "../pipeline/embedder.ts";
+import type { LoadError } from "../stages/resources.ts";
+import type { DataError } from "../errors.ts";
 import { Effect } from "effect";
 import type { Embeddings } from "../embeddings.ts";
 import {
@@ -163,31 +166,38 @@ const evaluateTask = Effect.fn("evaluateClassificationTask")(function* (
 });
 
 /** The classification suite (METHODS §7): logistic regression on frozen vectors. */
-export const evaluateClassification = Effect.fn("evaluateClassification")(
-  function* (
-    encoder: SentenceEncoder,
-    dataDir: string,
-    options: ClassificationOptions,
-  ) {
-    const tasks = options.tasks ?? CLASSIFICATION_TASKS;
-    const out: Partial<
-      Record<ClassificationTaskName, ClassificationTaskScore>
-    > = {};
-    for (let i = 0; i < tasks.length; i++) {
-      options.onStart?.(tasks[i], i, tasks.length);
-      const score = yield* evaluateTask(
-        encoder,
-        dataDir,
-        tasks[i],
-        options.gemm,
-      );
-      out[tasks[i]] = score;
-      options.onTask?.(tasks[i], score);
-    }
-    const accs = Object.values(out).map((s) => s!.accuracy);
-    return {
-      tasks: out,
-      average: accs.reduce((s, a) => s + a, 0) / accs.length,
-    } satisfies ClassificationReport;
-  },
-);
+export const evaluateClassification: (
+  encoder: SentenceEncoder,
+  dataDir: string,
+  options: ClassificationOptions,
+) => Effect.Effect<ClassificationReport, DataError | LoadError | EmbedError> =
+  Effect.fn(
+    "evaluateClassification",
+  )(
+    function* (
+      encoder: SentenceEncoder,
+      dataDir: string,
+      options: ClassificationOptions,
+    ) {
+      const tasks = options.tasks ?? CLASSIFICATION_TASKS;
+      const out: Partial<
+        Record<ClassificationTaskName, ClassificationTaskScore>
+      > = {};
+      for (let i = 0; i < tasks.length; i++) {
+        options.onStart?.(tasks[i], i, tasks.length);
+        const score = yield* evaluateTask(
+          encoder,
+          dataDir,
+          tasks[i],
+          options.gemm,
+        );
+        out[tasks[i]] = score;
+        options.onTask?.(tasks[i], score);
+      }
+      const accs = Object.values(out).map((s) => s!.accuracy);
+      return {
+        tasks: out,
+        average: accs.reduce((s, a) => s + a, 0) / accs.length,
+      } satisfies ClassificationReport;
+    },
+  );

@@ -117,7 +117,11 @@ const readSemEvalYear = Effect.fn("readSemEvalYear")(function* (
 });
 
 /** Loads the scored test pairs of one STS task (METHODS §7) from `dataDir/sts`. */
-export const loadStsTask = Effect.fn("loadStsTask")(function* (
+export const loadStsTask: (
+  dataDir: string,
+  task: StsTaskName,
+  variant: StsVariant,
+) => Effect.Effect<StsPairs, DataError> = Effect.fn("loadStsTask")(function* (
   dataDir: string,
   task: StsTaskName,
   variant: StsVariant,

@@ -1,3 +1,6 @@
+import type { EmbedError } from "../pipeline/embedder.ts";
+import type { LoadError } from "../stages/resources.ts";
+import type { DataError } from "../errors.ts";
 import { Effect } from "effect";
 import { cosine, row } from "../embeddings.ts";
 import type { LoadedPipeline } from "../pipeline/load.ts";
@@ -28,7 +31,14 @@ const mean = (xs: ReadonlyArray<number>) =>
  * The 8-task STS suite (METHODS §7). A transductive pipeline is fitted on
  * each task's own sentences (both sides, no gold scores) before embedding.
  */
-export const evaluateSts = Effect.fn("evaluateSts")(function* (
+export const evaluateSts: (
+  pipeline: LoadedPipeline,
+  dataDir: string,
+  variant: StsVariant,
+  onTask?: (task: StsTaskName, score: StsTaskScore) => void,
+) => Effect.Effect<StsReport, DataError | LoadError | EmbedError> = Effect.fn(
+  "evaluateSts",
+)(function* (
   pipeline: LoadedPipeline,
   dataDir: string,
   variant: StsVariant,

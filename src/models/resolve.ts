@@ -129,7 +129,12 @@ const localFolder = (
  * through `src/hub` (`HF_ENDPOINT`, `HF_TOKEN`, `HF_HUB_OFFLINE`) — each
  * file once, then served from the cache with no request.
  */
-export const resolveModelFiles = Effect.fn("resolveModelFiles")(function* (
+export const resolveModelFiles: (
+  model: string,
+  files: ModelFiles,
+) => Effect.Effect<string, MissingModelFiles, Paths> = Effect.fn(
+  "resolveModelFiles",
+)(function* (
   model: string,
   files: ModelFiles,
 ) {
@@ -245,24 +250,27 @@ export const resolveConfigFolder = (model: string) =>
   resolveModelFiles(model, { needed: ["config.json"] });
 
 /** A model's config.json, parsed. */
-export const readConfigJson = Effect.fn("readConfigJson")(function* (
+export const readConfigJson: (
   model: string,
-) {
-  const folder = yield* resolveConfigFolder(model);
-  return yield* Effect.try({
-    try: () =>
-      JSON.parse(readFileSync(`${folder}/config.json`, "utf8")) as Record<
-        string,
-        unknown
-      >,
-    catch: (e) =>
-      missing(
-        model,
-        `${folder}/config.json`,
-        `It is not JSON: ${(e as Error).message}`,
-      ),
+) => Effect.Effect<Record<string, unknown>, MissingModelFiles, Paths> = Effect
+  .fn("readConfigJson")(function* (
+    model: string,
+  ) {
+    const folder = yield* resolveConfigFolder(model);
+    return yield* Effect.try({
+      try: () =>
+        JSON.parse(readFileSync(`${folder}/config.json`, "utf8")) as Record<
+          string,
+          unknown
+        >,
+      catch: (e) =>
+        missing(
+          model,
+          `${folder}/config.json`,
+          `It is not JSON: ${(e as Error).message}`,
+        ),
+    });
   });
-});
 
 /** Whether a path names an existing file (exported for the loaders). */
 export const fileExists = (path: string): boolean => existsSync(path);

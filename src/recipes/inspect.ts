@@ -1,3 +1,5 @@
+import type { Paths } from "../paths.ts";
+import type { MissingModelFiles } from "../errors.ts";
 import { Effect } from "effect";
 import { readFileSync } from "node:fs";
 import {
@@ -68,7 +70,15 @@ const stPrompts = (model: string) =>
  * `prompts` are the prompt names), a Token Prepending range within the
  * model's layers (default [1, max(2, ⌊L/4⌋))).
  */
-export const recipeFor = Effect.fn("recipeFor")(function* (
+export const recipeFor: (
+  name: string,
+  model: string,
+  options?: RecipeForOptions,
+) => Effect.Effect<
+  PipelineSpec,
+  MissingModelFiles | UnknownRecipe | RecipeMismatch,
+  Paths
+> = Effect.fn("recipeFor")(function* (
   name: string,
   model: string,
   options: RecipeForOptions = {},

@@ -181,7 +181,14 @@ interface Served {
   readonly submit: (tokens: ReadonlyArray<Tokenized>) => Promise<Embeddings>;
 }
 
-export const makeEmbeddingService = Effect.fn("makeEmbeddingService")(
+/** Builds the {@link EmbeddingService} over a registry of pipelines. */
+export const makeEmbeddingService: (
+  registry: ReadonlyArray<PipelineSpec>,
+  config?: ServeConfig,
+  pool?: WorkerPool,
+) => Effect.Effect<EmbeddingServiceShape, never, Services> = Effect.fn(
+  "makeEmbeddingService",
+)(
   function* (
     registry: ReadonlyArray<PipelineSpec>,
     config: ServeConfig = DEFAULT_SERVE_CONFIG,

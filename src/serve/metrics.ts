@@ -13,7 +13,7 @@ const labelKey = (labels: Labels): string =>
   ).join(",");
 
 class Counter {
-  readonly values = new Map<string, number>();
+  readonly values: Map<string, number> = new Map<string, number>();
   constructor(readonly name: string, readonly help: string) {}
   inc(labels: Labels = {}, by = 1): void {
     const k = labelKey(labels);
@@ -32,7 +32,10 @@ class Counter {
 }
 
 class Histogram {
-  readonly series = new Map<
+  readonly series: Map<
+    string,
+    { counts: number[]; sum: number; n: number }
+  > = new Map<
     string,
     { counts: number[]; sum: number; n: number }
   >();

@@ -2,7 +2,7 @@ import type { BackendName } from "../forward/backend.ts";
 import type { Paths } from "../paths.ts";
 import type { PipelineSpec } from "../pipeline/spec.ts";
 import type { EmbedOptions, ServedPipeline } from "./embed_request.ts";
-import type { WorkerMessage, WorkerReply } from "./embed_worker.ts";
+import type { WorkerMessage, WorkerReply } from "./worker_messages.ts";
 import type { ServeConfig } from "./serve_config.ts";
 
 type Ok = Extract<WorkerReply, { ok: unknown }>["ok"];

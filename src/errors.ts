@@ -66,6 +66,7 @@ export const UnknownPipelineBase: Schema.Class<
 
 /** A pipeline name that no registry entry carries. */
 export class UnknownPipeline extends UnknownPipelineBase {
+  /** The message, built from the fields. */
   override get message(): string {
     const close = closestNames(this.name, this.known);
     return `Unknown pipeline "${this.name}"; ` +
@@ -94,6 +95,7 @@ export const MissingModelFilesBase: Schema.Class<
 
 /** A model folder or file that a pipeline needs is not on disk. */
 export class MissingModelFiles extends MissingModelFilesBase {
+  /** The message, built from the fields. */
   override get message(): string {
     return `Model "${this.model}" is missing: ${this.path} does not exist. ${this.hint}`;
   }
@@ -110,6 +112,7 @@ export const EmptyInputBase: Schema.Class<
 
 /** An embedding request with nothing to embed, or an empty sentence in it. */
 export class EmptyInput extends EmptyInputBase {
+  /** The message, built from the fields. */
   override get message(): string {
     return `Empty input: ${this.reason}`;
   }
@@ -130,6 +133,7 @@ export const BadConfigBase: Schema.Class<
 
 /** A pipeline spec (or other configuration) that does not decode or is inconsistent. */
 export class BadConfig extends BadConfigBase {
+  /** The message, built from the fields. */
   override get message(): string {
     return `Invalid configuration for ${this.subject}: ${this.reason}`;
   }
@@ -150,6 +154,7 @@ export const DataErrorBase: Schema.Class<
 
 /** A data file (evaluation set, corpus) that is missing or malformed. */
 export class DataError extends DataErrorBase {
+  /** The message, built from the fields. */
   override get message(): string {
     return `Data file ${this.path}: ${this.reason}`;
   }

@@ -29,7 +29,9 @@ export interface ClassificationTaskScore extends ClassifierScore {
   readonly cached: boolean;
 }
 
+/** The classification suite's result: each task's score and their average. */
 export interface ClassificationReport {
+  /** Each task's score (the tasks run). */
   readonly tasks: Partial<
     Record<ClassificationTaskName, ClassificationTaskScore>
   >;

@@ -25,6 +25,7 @@ export const CLASSIFICATION_TASKS = [
   "TweetSentimentExtraction",
 ] as const;
 
+/** The name of a classification task. */
 export type ClassificationTaskName = typeof CLASSIFICATION_TASKS[number];
 
 export type Protocol = "kfold" | "dev" | "innerCv" | "holdout";

@@ -26,9 +26,13 @@ export interface ClusteringTaskScore {
   readonly cached: boolean;
 }
 
+/** The clustering suite's result: each task's score and the averages. */
 export interface ClusteringReport {
+  /** Each task's score (the tasks run). */
   readonly tasks: Partial<Record<ClusteringTaskName, ClusteringTaskScore>>;
+  /** Clustering accuracy, averaged over the tasks. */
   readonly acc: number;
+  /** Normalised mutual information, averaged over the tasks. */
   readonly nmi: number;
 }
 

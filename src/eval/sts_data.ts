@@ -7,8 +7,11 @@ export type StsVariant = "raw" | "senteval";
 
 /** A task's scored pairs: `s1[i]` and `s2[i]` were rated `gold[i]`. */
 export interface StsPairs {
+  /** The first sentence of each pair. */
   readonly s1: string[];
+  /** The second sentence of each pair. */
   readonly s2: string[];
+  /** The gold similarity score of each pair. */
   readonly gold: Float64Array;
 }
 

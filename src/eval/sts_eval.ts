@@ -17,10 +17,15 @@ export interface StsTaskScore {
   readonly pearson: number;
 }
 
+/** The STS suite's result: each task's correlations and the averages. */
 export interface StsReport {
+  /** Which version of the data was scored. */
   readonly variant: StsVariant;
+  /** Each task's score. */
   readonly tasks: Record<StsTaskName, StsTaskScore>;
+  /** The average Spearman correlation over the seven classic tasks. */
   readonly avg7: number;
+  /** The average Spearman correlation over all eight tasks. */
   readonly avg8: number;
 }
 

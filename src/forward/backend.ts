@@ -22,6 +22,7 @@ export interface BackendSession {
   release(): Promise<void>;
 }
 
+/** An ONNX Runtime flavour: `native` (onnxruntime-node) or `wasm` (onnxruntime-web). */
 export type BackendName = "native" | "wasm";
 
 /** An ONNX Runtime flavour: opens a model file into a session. */
@@ -30,6 +31,7 @@ export interface Backend {
   open(path: string): Promise<BackendSession>;
 }
 
+/** How a backend is opened. */
 export interface BackendOptions {
   /** Intra-op threads (native) or WASM worker threads; the runtime's default when absent. */
   readonly threads?: number;

@@ -105,7 +105,9 @@ const isExternalDataOf = (graph: string) => (file: string) =>
 
 /** What to resolve: required files, and files taken when the model has them. */
 export interface ModelFiles {
+  /** Files that must be present (paths in the model folder). */
   readonly needed: ReadonlyArray<string>;
+  /** Files fetched when present, not required. */
   readonly optional?: ReadonlyArray<string>;
   /** ONNX graphs among `needed`: their external-data files come too. */
   readonly graphs?: ReadonlyArray<string>;

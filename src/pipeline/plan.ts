@@ -32,15 +32,23 @@ export interface PlannedStep {
  * the loader, `describe` and the clients read instead of the raw list.
  */
 export interface Plan {
+  /** The pipeline planned. */
   readonly spec: PipelineSpec;
+  /** Its prompt stage, if any. */
   readonly prompt?: PromptStage;
+  /** Its tokenizer stage. */
   readonly tokenizer: TokenizerStage;
+  /** Its vectors stage. */
   readonly vectors: VectorsStage;
   /** Position of the vectors stage (its artifact section's key). */
   readonly vectorsIndex: number;
+  /** Its token weighting, if any. */
   readonly weighting?: IdfStage | SifStage;
+  /** Its token filter, if any. */
   readonly filter?: FilterStage;
+  /** Its pooling. */
   readonly pool: PoolStage;
+  /** Its sentence steps, in order. */
   readonly steps: ReadonlyArray<PlannedStep>;
 }
 

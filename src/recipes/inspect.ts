@@ -21,8 +21,11 @@ import {
 
 /** What `recipeFor` reads of a model to check a recipe against it. */
 export interface ModelFacts {
+  /** Encoder or decoder. */
   readonly kind: ModelKind;
+  /** The number of layers, when config.json says. */
   readonly layers: number | undefined;
+  /** config.json's `model_type`, when present. */
   readonly modelType: string | undefined;
 }
 

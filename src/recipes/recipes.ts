@@ -29,6 +29,7 @@ export type ModelKind = "encoder" | "decoder";
 export interface RecipeOptions {
   /** The pipeline's name (default `<model>-<recipe>`). */
   readonly name?: string;
+  /** The pipeline's description (default: the recipe's). */
   readonly description?: string;
   /** The ONNX file in the model folder (default `onnx/model.onnx`). */
   readonly file?: string;
@@ -53,8 +54,11 @@ export interface RecipeOptions {
 
 /** A recipe: what it fits and how it is declared on a model. */
 export interface Recipe {
+  /** The recipe's name. */
   readonly name: string;
+  /** The model kinds it applies to. */
   readonly kinds: ReadonlyArray<ModelKind>;
+  /** What it does, in a line. */
   readonly about: string;
   /** Needs the tokenizer's mask token (PromptBERT). */
   readonly needsMask?: boolean;
@@ -62,10 +66,12 @@ export interface Recipe {
   readonly needsSentenceTransformers?: boolean;
   /** Needs a Token Prepending range (default [1, ⌊L/4⌋ + 1) when inspected). */
   readonly tokenPrepending?: boolean;
+  /** Its stage declarations on a model. */
   readonly stages: (
     model: string,
     o: RecipeOptions,
   ) => ReadonlyArray<StageDeclaration>;
+  /** Whether it fits corpus statistics. */
   readonly corpus?: boolean;
 }
 

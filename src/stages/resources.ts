@@ -59,12 +59,15 @@ export interface LoadedStage {
  * it fetched. The one assembly (`assemblePipeline`) runs on either.
  */
 export interface PipelineResources {
+  /** Opens a tokenizer stage. */
   readonly tokenizer: (
     d: { readonly _tag: string },
   ) => Effect.Effect<Tokenizer, LoadError>;
+  /** Opens a static vectors stage. */
   readonly staticVectors: (
     d: { readonly _tag: string },
   ) => Effect.Effect<StaticEncoder, LoadError>;
+  /** Opens a transformer stage with its tokenizer. */
   readonly transformer: (
     d: {
       readonly model: string;
@@ -83,6 +86,7 @@ export interface PipelineResources {
       readonly tokenizer?: string;
     },
   ) => Effect.Effect<string | undefined, LoadError>;
+  /** A model's sentence-transformers modules. */
   readonly stModules: (model: string) => Effect.Effect<StModuleList, LoadError>;
   /** Up to `limit` sentences of the general corpus. */
   readonly corpus: (
@@ -91,6 +95,7 @@ export interface PipelineResources {
     { readonly label: string; readonly sentences: ReadonlyArray<string> },
     LoadError
   >;
+  /** A shipped artifact's contents, by hash. */
   readonly artifact: (
     hash: string,
     fittedFor: string,

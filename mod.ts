@@ -174,6 +174,79 @@ export {
 } from "./src/serve/serve_config.ts";
 export { createApp } from "./edge/app.ts";
 
+// Types (and their schema bases) that the signatures above refer to.
+export {
+  ArtifactError,
+  ArtifactErrorBase,
+} from "./src/artifact/artifact_error.ts";
+export type { ArtifactSection } from "./src/artifact/artifact_section.ts";
+export type { FittedStatistics } from "./src/artifact/fitted_statistics.ts";
+export type { RowSource } from "./src/aggregate/static_encoder.ts";
+export {
+  CacheNotWritable,
+  CacheNotWritableBase,
+} from "./src/onnx/cache_dir.ts";
+export {
+  Llama2cFormatError,
+  Llama2cFormatErrorBase,
+} from "./src/llama2c/errors.ts";
+export {
+  LayersNotFoundBase,
+  OnnxParseErrorBase,
+} from "./src/onnx/rewrite/errors.ts";
+export { TokenPrependingUnsupportedBase } from "./src/onnx/tp/errors.ts";
+export { PlaceholderUnplaceableBase } from "./src/prompt/placeholder_unplaceable.ts";
+export {
+  RecipeMismatchBase,
+  UnknownRecipeBase,
+} from "./src/recipes/recipes.ts";
+export { ForwardFailedBase } from "./src/forward/errors.ts";
+export { ForwardBase } from "./src/forward/service.ts";
+export type { BackendSession } from "./src/forward/backend.ts";
+export type {
+  LoadedTransformer,
+  StageOptions,
+} from "./src/forward/load_transformer_stage.ts";
+export { PathsBase } from "./src/paths.ts";
+export type {
+  BertWeights,
+  Gpt2Weights,
+  LlamaWeights,
+} from "./src/onnx/fixture/weights.ts";
+export type { StsVariant } from "./src/eval/sts_data.ts";
+export type { StsTaskScore } from "./src/eval/sts_eval.ts";
+export type {
+  ClusteringOptions,
+  ClusteringTaskScore,
+} from "./src/eval/clustering_eval.ts";
+export type {
+  ClassificationOptions,
+  ClassificationTaskScore,
+} from "./src/eval/classification_eval.ts";
+export type { SentenceEncoder } from "./src/eval/sentence_encoder.ts";
+export type {
+  PlannedStep,
+  TokenizerStage,
+  VectorsStage,
+} from "./src/pipeline/plan.ts";
+export type { TransformerDescription } from "./src/pipeline/client_resources.ts";
+export { StaticVectorsStage } from "./src/stages/static_vectors.ts";
+export {
+  PHASES,
+  type PrefixEffect,
+  type StepBatch,
+  type StepFitInput,
+} from "./src/stages/stage_module.ts";
+export type { AnyStageModule } from "./src/stages/registry.ts";
+export type { StModuleList } from "./src/stages/st_module_files.ts";
+export type { ArtifactContents, LoadedStage } from "./src/stages/resources.ts";
+export { PromptSpec } from "./src/prompt/prompt_spec.ts";
+export type { WorkerPool } from "./src/serve/worker_pool.ts";
+export {
+  EmbeddingServiceBase,
+  type EmbeddingServiceShape,
+} from "./src/serve/embedding_service.ts";
+
 /**
  * One call from a pipeline to vectors: a declaration (yours), a catalogue
  * name or a pipeline file; loaded, fitted (on the input itself for a

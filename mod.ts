@@ -247,6 +247,93 @@ export {
   type EmbeddingServiceShape,
 } from "./src/serve/embedding_service.ts";
 
+export type { Norm } from "./src/onnx/fixture/weights.ts";
+export type { Linear } from "./src/onnx/fixture/random.ts";
+export type { TokenStats } from "./src/tokenize/token_stats.ts";
+export type {
+  StageSettings,
+  TransformerStage as LoadedTransformerStage,
+} from "./src/forward/transformer_stage.ts";
+export type {
+  EmbedOptions as ServeEmbedOptions,
+  ServedPipeline,
+} from "./src/serve/embed_request.ts";
+export type {
+  FilterModule,
+  PoolModule,
+  PromptModule,
+  TokenizerModule,
+  VectorsModule,
+  WeightingModule,
+} from "./src/stages/token_modules.ts";
+export {
+  NotPortable,
+  NotPortableBase,
+  UnknownArtifact,
+  UnknownArtifactBase,
+  UnknownAsset,
+  UnknownAssetBase,
+} from "./src/serve/serve_errors.ts";
+export type { TokenPhaseView } from "./src/stages/stage_module.ts";
+export type { StModule } from "./src/stages/st_module_files.ts";
+export { ServerMetrics } from "./src/serve/metrics.ts";
+export type { SectionArray } from "./src/artifact/artifact_section.ts";
+export type { Protocol } from "./src/eval/classification_tasks.ts";
+export type { PathsShape } from "./src/paths.ts";
+export type { OrtAsset } from "./src/serve/ort_assets.ts";
+export type { Ok as WorkerOk } from "./src/serve/worker_pool.ts";
+export type {
+  Availability,
+  EmbedFailure,
+  EmbedResult,
+  LoadFailure,
+  ModelInfo,
+} from "./src/serve/embedding_service.ts";
+export type { GraphDescription } from "./src/pipeline/client_resources.ts";
+export type { ForwardShape } from "./src/forward/service.ts";
+export type { FeedTensor, FetchedTensor } from "./src/forward/backend.ts";
+export type { ClientFileBody, ClientModel } from "./src/serve/client_models.ts";
+export type { ClassifierScore } from "./src/eval/classifier_protocols.ts";
+export type { Aggregator } from "./src/aggregate/aggregate.ts";
+
+export type {
+  LoadError as ForwardLoadError,
+  LoadOptions as ForwardLoadOptions,
+} from "./src/forward/service.ts";
+export type { TokenWeight } from "./src/aggregate/weighting.ts";
+export type { TokenFilter } from "./src/aggregate/token_filter.ts";
+export type {
+  StaticVectorsModule,
+  StatsBySource,
+  TransformerVectorsModule,
+} from "./src/stages/token_modules.ts";
+export type {
+  WorkerMessage,
+  WorkerReply,
+} from "./src/serve/worker_messages.ts";
+export {
+  AnswerTooLarge,
+  AnswerTooLargeBase,
+  InputTooLong,
+  InputTooLongBase,
+  InvalidCharacters,
+  InvalidCharactersBase,
+  Overloaded,
+  OverloadedBase,
+  PipelineNotServable,
+  PipelineNotServableBase,
+  RequestTimeout,
+  RequestTimeoutBase,
+  RequestTooLong,
+  RequestTooLongBase,
+  TooManyInputs,
+  TooManyInputsBase,
+} from "./src/serve/serve_errors.ts";
+export type { Pooling } from "./src/aggregate/pool.ts";
+export type { ContextualPooling } from "./src/aggregate/contextual_pool.ts";
+export type { ContextualAggregator } from "./src/forward/transformer_stage.ts";
+export { CLIENT_FILES, type ClientFile } from "./src/serve/client_models.ts";
+
 /**
  * One call from a pipeline to vectors: a declaration (yours), a catalogue
  * name or a pipeline file; loaded, fitted (on the input itself for a

@@ -20,6 +20,7 @@ import { wasmBackend } from "./wasm_backend.ts";
 
 export type { ForwardModel } from "./forward_model.ts";
 
+/** The failures of loading a model file into a forward session. */
 export type LoadError =
   | MissingModelFiles
   | CacheNotWritable

@@ -5,7 +5,8 @@ import type { EmbedOptions, ServedPipeline } from "./embed_request.ts";
 import type { WorkerMessage, WorkerReply } from "./worker_messages.ts";
 import type { ServeConfig } from "./serve_config.ts";
 
-type Ok = Extract<WorkerReply, { ok: unknown }>["ok"];
+/** A worker's answer to an embedding request. */
+export type Ok = Extract<WorkerReply, { ok: unknown }>["ok"];
 
 /** A worker's failure: the typed error's fields, and whether loading failed. */
 export interface PoolFailure {

@@ -334,6 +334,9 @@ export type { ContextualPooling } from "./src/aggregate/contextual_pool.ts";
 export type { ContextualAggregator } from "./src/forward/transformer_stage.ts";
 export { CLIENT_FILES, type ClientFile } from "./src/serve/client_models.ts";
 
+export type { TableInput } from "./src/stages/token_modules.ts";
+export type { Declaration as TaggedDeclaration } from "./src/stages/stage_module.ts";
+
 /**
  * One call from a pipeline to vectors: a declaration (yours), a catalogue
  * name or a pipeline file; loaded, fitted (on the input itself for a

@@ -23,7 +23,9 @@ import type { Design } from "./logistic_regression.ts";
 import { contentHash, memoResult } from "./result_cache.ts";
 import type { SentenceEncoder } from "./sentence_encoder.ts";
 
+/** One classification task's score. */
 export interface ClassificationTaskScore extends ClassifierScore {
+  /** How the classifier was trained and scored. */
   readonly protocol: Protocol;
   /** Whether the score came from the result cache (identical vectors seen before). */
   readonly cached: boolean;
@@ -65,13 +67,18 @@ export const pairFeatures = (u: Embeddings, v: Embeddings): Design => {
   return { x, rows: u.rows, dim: 4 * d };
 };
 
+/** How the classification suite runs. */
 export interface ClassificationOptions {
+  /** The matrix product used. */
   readonly gemm: Gemm;
+  /** The tasks to run (default: all). */
   readonly tasks?: ReadonlyArray<ClassificationTaskName>;
+  /** Called with each task's score when it is done. */
   readonly onTask?: (
     task: ClassificationTaskName,
     score: ClassificationTaskScore,
   ) => void;
+  /** Called when a task starts. */
   readonly onStart?: (
     task: ClassificationTaskName,
     index: number,

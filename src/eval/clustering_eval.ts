@@ -13,16 +13,23 @@ import { kmeans } from "./kmeans.ts";
 import { contentHash, memoResult } from "./result_cache.ts";
 import type { SentenceEncoder } from "./sentence_encoder.ts";
 
+/** One clustering task's score. */
 export interface ClusteringTaskScore {
   /** Hungarian-matched accuracy ×100, mean over seeds. */
   readonly acc: number;
   /** NMI ×100, mean over seeds. */
   readonly nmi: number;
+  /** The standard deviation of `acc` over seeds. */
   readonly accStd: number;
+  /** The standard deviation of `nmi` over seeds. */
   readonly nmiStd: number;
+  /** The number of texts clustered. */
   readonly rows: number;
+  /** The number of clusters (gold classes). */
   readonly k: number;
+  /** The number of k-means seeds averaged. */
   readonly seeds: number;
+  /** Whether the score came from the result cache. */
   readonly cached: boolean;
 }
 
@@ -36,16 +43,21 @@ export interface ClusteringReport {
   readonly nmi: number;
 }
 
+/** How the clustering suite runs. */
 export interface ClusteringOptions {
+  /** The matrix product used. */
   readonly gemm: Gemm;
+  /** The tasks to run (default: the default ones). */
   readonly tasks?: ReadonlyArray<ClusteringTaskName>;
   /** k-means runs per task, seeds 1 … seeds (default 5). */
   readonly seeds?: number;
+  /** Called when a task starts. */
   readonly onStart?: (
     task: ClusteringTaskName,
     index: number,
     total: number,
   ) => void;
+  /** Called with each task's score when it is done. */
   readonly onTask?: (
     task: ClusteringTaskName,
     score: ClusteringTaskScore,

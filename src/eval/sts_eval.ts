@@ -10,10 +10,13 @@ import { AVG7_TASKS, STS_TASKS, type StsTaskName } from "./sts_tasks.ts";
 
 export type { StsVariant };
 
+/** One STS task's score. */
 export interface StsTaskScore {
+  /** The number of pairs scored. */
   readonly pairs: number;
   /** Spearman ×100 between cosine similarity and gold (the headline). */
   readonly spearman: number;
+  /** Pearson ×100 between cosine similarity and gold. */
   readonly pearson: number;
 }
 

@@ -43,7 +43,9 @@ export interface LoadOptions {
 
 /** What the {@link Forward} service provides. */
 export interface ForwardShape {
+  /** The ONNX Runtime flavour the sessions run on. */
   readonly backend: BackendName;
+  /** Opens a model file (rewritten to expose its hidden states) for the life of the layer. */
   readonly load: (
     modelPath: string,
     options?: LoadOptions,

@@ -14,16 +14,21 @@ import type { TransformerStage } from "../stages/transformer.ts";
 import type { WordTokenizerStage } from "../stages/word_tokenizer.ts";
 import type { PipelineSpec } from "./spec.ts";
 
+/** Any tokenizer stage. */
 export type TokenizerStage =
   | WordTokenizerStage
   | PretrainedTokenizerStage
   | Llama2cTokenizerStage;
+/** Any vectors stage: static or transformer. */
 export type VectorsStage = StaticVectorsStage | TransformerStage;
 
 /** A sentence step in place: its declaration, module and list position. */
 export interface PlannedStep {
+  /** Its position in the pipeline. */
   readonly index: number;
+  /** Its declaration. */
   readonly decl: StageDeclaration;
+  /** Its module. */
   readonly module: SentenceStepModule;
 }
 

@@ -24,6 +24,7 @@ export const InvalidRequestBase: Schema.Class<
 
 /** A request body that is not JSON of the documented shape. */
 export class InvalidRequest extends InvalidRequestBase {
+  /** The message, built from the fields. */
   override get message(): string {
     return this.reason;
   }
@@ -44,6 +45,7 @@ export const TooManyInputsBase: Schema.Class<
 
 /** More inputs in one request than the server accepts. */
 export class TooManyInputs extends TooManyInputsBase {
+  /** The message, built from the fields. */
   override get message(): string {
     return `${this.count} inputs in one request; at most ${this.max} are accepted`;
   }
@@ -71,6 +73,7 @@ export const InputTooLongBase: Schema.Class<
 
 /** An input longer than the per-input token limit, when truncation is off. */
 export class InputTooLong extends InputTooLongBase {
+  /** The message, built from the fields. */
   override get message(): string {
     return `input ${this.index} has ${this.length} ${this.unit}; the limit is ${this.max}` +
       (this.unit === "tokens"
@@ -94,6 +97,7 @@ export const RequestTooLongBase: Schema.Class<
 
 /** A request whose inputs together have more characters than accepted. */
 export class RequestTooLong extends RequestTooLongBase {
+  /** The message, built from the fields. */
   override get message(): string {
     return `the inputs have ${this.length} characters together; at most ${this.max} are accepted in one request`;
   }
@@ -110,6 +114,7 @@ export const BodyTooLargeBase: Schema.Class<
 
 /** A request body over the byte cap. */
 export class BodyTooLarge extends BodyTooLargeBase {
+  /** The message, built from the fields. */
   override get message(): string {
     return `request body exceeds ${this.max} bytes`;
   }
@@ -130,6 +135,7 @@ export const PipelineNotServableBase: Schema.Class<
 
 /** A pipeline that exists but cannot answer this request. */
 export class PipelineNotServable extends PipelineNotServableBase {
+  /** The message, built from the fields. */
   override get message(): string {
     return `pipeline "${this.name}" cannot serve this request: ${this.reason}`;
   }
@@ -146,6 +152,7 @@ export const RequestTimeoutBase: Schema.Class<
 
 /** The request did not complete within the server's time limit. */
 export class RequestTimeout extends RequestTimeoutBase {
+  /** The message, built from the fields. */
   override get message(): string {
     return `request did not complete within ${this.ms} ms`;
   }
@@ -162,6 +169,7 @@ export const UnknownArtifactBase: Schema.Class<
 
 /** An artifact name that no served pipeline declares. */
 export class UnknownArtifact extends UnknownArtifactBase {
+  /** The message, built from the fields. */
   override get message(): string {
     return `no served pipeline declares artifact "${this.artifact}"`;
   }
@@ -182,6 +190,7 @@ export const NotPortableBase: Schema.Class<
 
 /** A pipeline (or one of its files) a client cannot run itself. */
 export class NotPortable extends NotPortableBase {
+  /** The message, built from the fields. */
   override get message(): string {
     return `pipeline "${this.model}" does not run in the browser: ${this.reason}`;
   }
@@ -198,6 +207,7 @@ export const UnknownAssetBase: Schema.Class<
 
 /** A static asset name the server does not serve. */
 export class UnknownAsset extends UnknownAssetBase {
+  /** The message, built from the fields. */
   override get message(): string {
     return `no asset ${JSON.stringify(this.name)}`;
   }
@@ -227,6 +237,7 @@ export const InvalidCharactersBase: Schema.Class<
  * other than what was sent. Tab, line feed and carriage return are allowed.
  */
 export class InvalidCharacters extends InvalidCharactersBase {
+  /** The message, built from the fields. */
   override get message(): string {
     const cp = `U+${
       this.codePoint.toString(16).toUpperCase().padStart(4, "0")
@@ -255,6 +266,7 @@ export const AnswerTooLargeBase: Schema.Class<
 
 /** An answer over the server's cap on values (inputs × dimensions). */
 export class AnswerTooLarge extends AnswerTooLargeBase {
+  /** The message, built from the fields. */
   override get message(): string {
     return `the answer would hold ${this.values} ${this.encoding} values; at most ${this.max} are sent in one response — ` +
       (this.encoding === "float"
@@ -278,6 +290,7 @@ export const OverloadedBase: Schema.Class<
 
 /** A pipeline's queue is full: try again after `retryAfter` seconds. */
 export class Overloaded extends OverloadedBase {
+  /** The message, built from the fields. */
   override get message(): string {
     return `pipeline "${this.model}" has too many requests waiting; retry after ${this.retryAfter} s`;
   }
@@ -294,6 +307,7 @@ export const BodyTimeoutBase: Schema.Class<
 
 /** A request body not received within the server's read time limit. */
 export class BodyTimeout extends BodyTimeoutBase {
+  /** The message, built from the fields. */
   override get message(): string {
     return `request body not received within ${this.ms} ms`;
   }
@@ -314,6 +328,7 @@ export const TooManyBodiesBase: Schema.Class<
 
 /** Too many request bodies being received at once. */
 export class TooManyBodies extends TooManyBodiesBase {
+  /** The message, built from the fields. */
   override get message(): string {
     return `more than ${this.max} request bodies are being received; retry after ${this.retryAfter} s`;
   }

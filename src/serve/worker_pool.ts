@@ -21,6 +21,7 @@ export interface PoolFailure {
  * with the pool); a request goes to the worker with the fewest in flight.
  */
 export interface WorkerPool {
+  /** The number of workers. */
   readonly size: number;
   /** Runs one request; rejects with a {@link PoolFailure}. */
   embed(
@@ -31,6 +32,7 @@ export interface WorkerPool {
   ): Promise<Ok>;
   /** Loads a pipeline in every worker; the dimension, or a PoolFailure. */
   load(model: string): Promise<number>;
+  /** Stops every worker. */
   close(): void;
 }
 

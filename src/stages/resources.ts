@@ -42,13 +42,17 @@ export type LoadError =
 
 /** What a shipped artifact holds: token statistics and sections by stage position. */
 export interface ArtifactContents {
+  /** The corpus token statistics, when shipped. */
   readonly stats?: TokenStats;
+  /** Each sentence step's section, by its position in the pipeline. */
   readonly sections: ReadonlyMap<number, ArtifactSection>;
 }
 
 /** A transformer stage with its description for clients. */
 export interface LoadedStage {
+  /** The stage that pools sentences. */
   readonly stage: TransformerStage;
+  /** Its description for clients. */
   readonly transformer: LoadedTransformer;
 }
 

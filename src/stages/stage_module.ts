@@ -27,6 +27,7 @@ export type Phase = typeof PHASES[number];
 
 /** A declaration: the JSON a pipeline writes for one stage. */
 export interface Declaration {
+  /** The stage's kind. */
   readonly _tag: string;
 }
 
@@ -77,16 +78,19 @@ export interface StepFitInput {
   readonly tokenizer: Tokenizer;
   /** The step's section of the shipped artifact, when there is one. */
   readonly shipped: ArtifactSection | undefined;
+  /** The pipeline's resources. */
   readonly resources: PipelineResources;
 }
 
 /** A batch as a sentence step may read it besides its vectors. */
 export interface StepBatch {
+  /** The batch's tokenized sentences. */
   readonly tokens: ReadonlyArray<Tokenized>;
 }
 
 /** The token phase as later steps check it. */
 export interface TokenPhaseView {
+  /** The pooling mode. */
   readonly pooling: string;
   /** The transformer's model id, for a transformer pipeline. */
   readonly transformerModel: string | undefined;

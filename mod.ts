@@ -276,7 +276,12 @@ export {
 } from "./src/serve/serve_errors.ts";
 export type { TokenPhaseView } from "./src/stages/stage_module.ts";
 export type { StModule } from "./src/stages/st_module_files.ts";
-export { ServerMetrics } from "./src/serve/metrics.ts";
+export {
+  Counter,
+  Histogram,
+  type Labels,
+  ServerMetrics,
+} from "./src/serve/metrics.ts";
 export type { SectionArray } from "./src/artifact/artifact_section.ts";
 export type { Protocol } from "./src/eval/classification_tasks.ts";
 export type { PathsShape } from "./src/paths.ts";

@@ -174,6 +174,174 @@ export {
 } from "./src/serve/serve_config.ts";
 export { createApp } from "./edge/app.ts";
 
+// Types (and their schema bases) that the signatures above refer to.
+export {
+  ArtifactError,
+  ArtifactErrorBase,
+} from "./src/artifact/artifact_error.ts";
+export type { ArtifactSection } from "./src/artifact/artifact_section.ts";
+export type { FittedStatistics } from "./src/artifact/fitted_statistics.ts";
+export type { RowSource } from "./src/aggregate/static_encoder.ts";
+export {
+  CacheNotWritable,
+  CacheNotWritableBase,
+} from "./src/onnx/cache_dir.ts";
+export {
+  Llama2cFormatError,
+  Llama2cFormatErrorBase,
+} from "./src/llama2c/errors.ts";
+export {
+  LayersNotFoundBase,
+  OnnxParseErrorBase,
+} from "./src/onnx/rewrite/errors.ts";
+export { TokenPrependingUnsupportedBase } from "./src/onnx/tp/errors.ts";
+export { PlaceholderUnplaceableBase } from "./src/prompt/placeholder_unplaceable.ts";
+export {
+  RecipeMismatchBase,
+  UnknownRecipeBase,
+} from "./src/recipes/recipes.ts";
+export { ForwardFailedBase } from "./src/forward/errors.ts";
+export { ForwardBase } from "./src/forward/service.ts";
+export type { BackendSession } from "./src/forward/backend.ts";
+export type {
+  LoadedTransformer,
+  StageOptions,
+} from "./src/forward/load_transformer_stage.ts";
+export { PathsBase } from "./src/paths.ts";
+export type {
+  BertWeights,
+  Gpt2Weights,
+  LlamaWeights,
+} from "./src/onnx/fixture/weights.ts";
+export type { StsVariant } from "./src/eval/sts_data.ts";
+export type { StsTaskScore } from "./src/eval/sts_eval.ts";
+export type {
+  ClusteringOptions,
+  ClusteringTaskScore,
+} from "./src/eval/clustering_eval.ts";
+export type {
+  ClassificationOptions,
+  ClassificationTaskScore,
+} from "./src/eval/classification_eval.ts";
+export type { SentenceEncoder } from "./src/eval/sentence_encoder.ts";
+export type {
+  PlannedStep,
+  TokenizerStage,
+  VectorsStage,
+} from "./src/pipeline/plan.ts";
+export type { TransformerDescription } from "./src/pipeline/client_resources.ts";
+export { StaticVectorsStage } from "./src/stages/static_vectors.ts";
+export {
+  PHASES,
+  type PrefixEffect,
+  type StepBatch,
+  type StepFitInput,
+} from "./src/stages/stage_module.ts";
+export type { AnyStageModule } from "./src/stages/registry.ts";
+export type { StModuleList } from "./src/stages/st_module_files.ts";
+export type { ArtifactContents, LoadedStage } from "./src/stages/resources.ts";
+export { PromptSpec } from "./src/prompt/prompt_spec.ts";
+export type { WorkerPool } from "./src/serve/worker_pool.ts";
+export {
+  EmbeddingServiceBase,
+  type EmbeddingServiceShape,
+} from "./src/serve/embedding_service.ts";
+
+export type { Norm } from "./src/onnx/fixture/weights.ts";
+export type { Linear } from "./src/onnx/fixture/random.ts";
+export type { TokenStats } from "./src/tokenize/token_stats.ts";
+export type {
+  StageSettings,
+  TransformerStage as LoadedTransformerStage,
+} from "./src/forward/transformer_stage.ts";
+export type {
+  EmbedOptions as ServeEmbedOptions,
+  ServedPipeline,
+} from "./src/serve/embed_request.ts";
+export type {
+  FilterModule,
+  PoolModule,
+  PromptModule,
+  TokenizerModule,
+  VectorsModule,
+  WeightingModule,
+} from "./src/stages/token_modules.ts";
+export {
+  NotPortable,
+  NotPortableBase,
+  UnknownArtifact,
+  UnknownArtifactBase,
+  UnknownAsset,
+  UnknownAssetBase,
+} from "./src/serve/serve_errors.ts";
+export type { TokenPhaseView } from "./src/stages/stage_module.ts";
+export type { StModule } from "./src/stages/st_module_files.ts";
+export {
+  Counter,
+  Histogram,
+  type Labels,
+  ServerMetrics,
+} from "./src/serve/metrics.ts";
+export type { SectionArray } from "./src/artifact/artifact_section.ts";
+export type { Protocol } from "./src/eval/classification_tasks.ts";
+export type { PathsShape } from "./src/paths.ts";
+export type { OrtAsset } from "./src/serve/ort_assets.ts";
+export type { Ok as WorkerOk } from "./src/serve/worker_pool.ts";
+export type {
+  Availability,
+  EmbedFailure,
+  EmbedResult,
+  LoadFailure,
+  ModelInfo,
+} from "./src/serve/embedding_service.ts";
+export type { GraphDescription } from "./src/pipeline/client_resources.ts";
+export type { ForwardShape } from "./src/forward/service.ts";
+export type { FeedTensor, FetchedTensor } from "./src/forward/backend.ts";
+export type { ClientFileBody, ClientModel } from "./src/serve/client_models.ts";
+export type { ClassifierScore } from "./src/eval/classifier_protocols.ts";
+export type { Aggregator } from "./src/aggregate/aggregate.ts";
+
+export type {
+  LoadError as ForwardLoadError,
+  LoadOptions as ForwardLoadOptions,
+} from "./src/forward/service.ts";
+export type { TokenWeight } from "./src/aggregate/weighting.ts";
+export type { TokenFilter } from "./src/aggregate/token_filter.ts";
+export type {
+  StaticVectorsModule,
+  StatsBySource,
+  TransformerVectorsModule,
+} from "./src/stages/token_modules.ts";
+export type {
+  WorkerMessage,
+  WorkerReply,
+} from "./src/serve/worker_messages.ts";
+export {
+  AnswerTooLarge,
+  AnswerTooLargeBase,
+  InputTooLong,
+  InputTooLongBase,
+  InvalidCharacters,
+  InvalidCharactersBase,
+  Overloaded,
+  OverloadedBase,
+  PipelineNotServable,
+  PipelineNotServableBase,
+  RequestTimeout,
+  RequestTimeoutBase,
+  RequestTooLong,
+  RequestTooLongBase,
+  TooManyInputs,
+  TooManyInputsBase,
+} from "./src/serve/serve_errors.ts";
+export type { Pooling } from "./src/aggregate/pool.ts";
+export type { ContextualPooling } from "./src/aggregate/contextual_pool.ts";
+export type { ContextualAggregator } from "./src/forward/transformer_stage.ts";
+export { CLIENT_FILES, type ClientFile } from "./src/serve/client_models.ts";
+
+export type { TableInput } from "./src/stages/token_modules.ts";
+export type { Declaration as TaggedDeclaration } from "./src/stages/stage_module.ts";
+
 /**
  * One call from a pipeline to vectors: a declaration (yours), a catalogue
  * name or a pipeline file; loaded, fitted (on the input itself for a

@@ -34,6 +34,7 @@ const isTransformer = (
   spec: { readonly stages: ReadonlyArray<{ _tag: string }> },
 ) => spec.stages.some((s) => s._tag === "transformer");
 
+/** The Hono app of the HTTP API (OpenAI-compatible `/v1/embeddings`, the page, metrics) over an embedding service. */
 export const createApp = (service: Service): Hono => {
   const app = new Hono();
   const { metrics, config } = service;

@@ -77,4 +77,4 @@ export const PIPELINES: ReadonlyArray<PipelineSpec> = [
 ];
 
 /** Used when no `--pipeline` is given: works offline, downloads nothing. */
-export const DEFAULT_PIPELINE = randomStemsCorpusSif.name;
+export const DEFAULT_PIPELINE: string = randomStemsCorpusSif.name;

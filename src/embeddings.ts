@@ -4,8 +4,11 @@
  * writes this shape so no stage allocates per row or per element.
  */
 export interface Embeddings {
+  /** The number of vectors. */
   readonly rows: number;
+  /** The dimension of each vector. */
   readonly dim: number;
+  /** The vectors, row-major: `rows × dim` values. */
   readonly data: Float32Array;
 }
 

@@ -1,3 +1,4 @@
+import type { Cause } from "effect";
 import { Schema } from "effect";
 
 /**
@@ -47,12 +48,25 @@ export const closestNames = (
     .slice(0, 3)
     .map(({ k }) => k);
 
+/** The schema-backed base class of {@link UnknownPipeline}. */
+export const UnknownPipelineBase: Schema.Class<
+  UnknownPipeline,
+  Schema.TaggedStruct<
+    "UnknownPipeline",
+    {
+      readonly name: Schema.String;
+      readonly known: Schema.$Array<Schema.String>;
+    }
+  >,
+  Cause.YieldableError
+> = Schema.TaggedError<UnknownPipeline>()("UnknownPipeline", {
+  name: Schema.String,
+  known: Schema.Array(Schema.String),
+});
+
 /** A pipeline name that no registry entry carries. */
-export class UnknownPipeline
-  extends Schema.TaggedError<UnknownPipeline>()("UnknownPipeline", {
-    name: Schema.String,
-    known: Schema.Array(Schema.String),
-  }) {
+export class UnknownPipeline extends UnknownPipelineBase {
+  /** The message, built from the fields. */
   override get message(): string {
     const close = closestNames(this.name, this.known);
     return `Unknown pipeline "${this.name}"; ` +
@@ -61,42 +75,86 @@ export class UnknownPipeline
   }
 }
 
+/** The schema-backed base class of {@link MissingModelFiles}. */
+export const MissingModelFilesBase: Schema.Class<
+  MissingModelFiles,
+  Schema.TaggedStruct<
+    "MissingModelFiles",
+    {
+      readonly model: Schema.String;
+      readonly path: Schema.String;
+      readonly hint: Schema.String;
+    }
+  >,
+  Cause.YieldableError
+> = Schema.TaggedError<MissingModelFiles>()("MissingModelFiles", {
+  model: Schema.String,
+  path: Schema.String,
+  hint: Schema.String,
+});
+
 /** A model folder or file that a pipeline needs is not on disk. */
-export class MissingModelFiles
-  extends Schema.TaggedError<MissingModelFiles>()("MissingModelFiles", {
-    model: Schema.String,
-    path: Schema.String,
-    hint: Schema.String,
-  }) {
+export class MissingModelFiles extends MissingModelFilesBase {
+  /** The message, built from the fields. */
   override get message(): string {
     return `Model "${this.model}" is missing: ${this.path} does not exist. ${this.hint}`;
   }
 }
 
-/** An embedding request with nothing to embed, or an empty sentence in it. */
-export class EmptyInput extends Schema.TaggedError<EmptyInput>()("EmptyInput", {
+/** The schema-backed base class of {@link EmptyInput}. */
+export const EmptyInputBase: Schema.Class<
+  EmptyInput,
+  Schema.TaggedStruct<"EmptyInput", { readonly reason: Schema.String }>,
+  Cause.YieldableError
+> = Schema.TaggedError<EmptyInput>()("EmptyInput", {
   reason: Schema.String,
-}) {
+});
+
+/** An embedding request with nothing to embed, or an empty sentence in it. */
+export class EmptyInput extends EmptyInputBase {
+  /** The message, built from the fields. */
   override get message(): string {
     return `Empty input: ${this.reason}`;
   }
 }
 
-/** A pipeline spec (or other configuration) that does not decode or is inconsistent. */
-export class BadConfig extends Schema.TaggedError<BadConfig>()("BadConfig", {
+/** The schema-backed base class of {@link BadConfig}. */
+export const BadConfigBase: Schema.Class<
+  BadConfig,
+  Schema.TaggedStruct<
+    "BadConfig",
+    { readonly subject: Schema.String; readonly reason: Schema.String }
+  >,
+  Cause.YieldableError
+> = Schema.TaggedError<BadConfig>()("BadConfig", {
   subject: Schema.String,
   reason: Schema.String,
-}) {
+});
+
+/** A pipeline spec (or other configuration) that does not decode or is inconsistent. */
+export class BadConfig extends BadConfigBase {
+  /** The message, built from the fields. */
   override get message(): string {
     return `Invalid configuration for ${this.subject}: ${this.reason}`;
   }
 }
 
-/** A data file (evaluation set, corpus) that is missing or malformed. */
-export class DataError extends Schema.TaggedError<DataError>()("DataError", {
+/** The schema-backed base class of {@link DataError}. */
+export const DataErrorBase: Schema.Class<
+  DataError,
+  Schema.TaggedStruct<
+    "DataError",
+    { readonly path: Schema.String; readonly reason: Schema.String }
+  >,
+  Cause.YieldableError
+> = Schema.TaggedError<DataError>()("DataError", {
   path: Schema.String,
   reason: Schema.String,
-}) {
+});
+
+/** A data file (evaluation set, corpus) that is missing or malformed. */
+export class DataError extends DataErrorBase {
+  /** The message, built from the fields. */
   override get message(): string {
     return `Data file ${this.path}: ${this.reason}`;
   }

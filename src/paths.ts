@@ -2,11 +2,8 @@ import { Context, Effect, Layer } from "effect";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-/**
- * Where model assets and evaluation data live. A service, so tests and the
- * edge can point it elsewhere without touching the process environment.
- */
-export class Paths extends Context.Service<Paths, {
+/** What the {@link Paths} service provides. */
+export interface PathsShape {
   /** Folder of model folders (`<id>/tokenizer.json`, `<id>/onnx/...`). */
   readonly models: string;
   /** Root of the evaluation data (`sts/`, `wikipedia/`, ...). */
@@ -29,7 +26,20 @@ export class Paths extends Context.Service<Paths, {
    * the process may reach the hub (`--allow-net`).
    */
   readonly allowRemote: boolean;
-}>()("sentemb/Paths") {}
+}
+
+/** The service key base of {@link Paths}. */
+export const PathsBase: Context.ServiceClass<
+  Paths,
+  "sentemb/Paths",
+  PathsShape
+> = Context.Service<Paths, PathsShape>()("sentemb/Paths");
+
+/**
+ * Where model assets and evaluation data live. A service, so tests and the
+ * edge can point it elsewhere without touching the process environment.
+ */
+export class Paths extends PathsBase {}
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 

@@ -6,10 +6,15 @@ import type { TokenWeight } from "./weighting.ts";
 import type { StaticEncoder } from "./static_encoder.ts";
 import type { Tokenized } from "../tokenize/tokenized.ts";
 
+/** How a static encoder's token vectors become one sentence vector. */
 export interface Aggregator {
+  /** The token vectors. */
   readonly encoder: StaticEncoder;
+  /** Each token's weight. */
   readonly weight: TokenWeight;
+  /** Which tokens count. */
   readonly keep: TokenFilter;
+  /** How the kept, weighted vectors are pooled. */
   readonly pooling: Pooling;
 }
 

@@ -2,6 +2,7 @@ import type { Tokenized } from "../tokenize/tokenized.ts";
 import type { TokenFilter } from "./token_filter.ts";
 import type { TokenWeight } from "./weighting.ts";
 
+/** How a transformer's token states are pooled into one vector. */
 export type ContextualPooling =
   | "mean"
   | "max"

@@ -41,6 +41,7 @@ export const LayerSelection: Schema.Union<
       .check(Schema.isMinLength(1)),
   }),
 ]);
+/** A LayerSelection, decoded. */
 export type LayerSelection = typeof LayerSelection.Type;
 
 /** The last hidden state. */

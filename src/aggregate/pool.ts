@@ -4,6 +4,7 @@ import type { TokenFilter } from "./token_filter.ts";
 import { weightedMean } from "./weighted_mean.ts";
 import type { TokenWeight } from "./weighting.ts";
 
+/** How static token vectors are pooled: weighted mean or maximum. */
 export type Pooling = "mean" | "max";
 
 // The rows one sentence pools and their weights, gathered before summing;

@@ -4,8 +4,11 @@
  * never allocate per token.
  */
 export interface StaticEncoder {
+  /** A name for logs and errors. */
   readonly name: string;
+  /** The vectors' dimension. */
   readonly dim: number;
+  /** Writes the vector of a token into `out`; false when it has none. */
   vector(id: number, token: string, out: Float32Array): boolean;
   /**
    * The table's own row for a token, or undefined; read-only by contract.

@@ -7,7 +7,9 @@ export type SectionArray = Float32Array | Uint32Array | Uint8Array;
  * one and decodes it back; the artifact stores each by the stage's position.
  */
 export interface ArtifactSection {
+  /** Small numbers, by name. */
   readonly meta: Readonly<Record<string, number>>;
+  /** Arrays, by name. */
   readonly arrays: Readonly<Record<string, SectionArray>>;
 }
 

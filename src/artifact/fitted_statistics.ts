@@ -4,6 +4,7 @@ import { decodeContainer, encodeContainer } from "./container.ts";
 
 /** What a pipeline fitted on its corpus, as an artifact stores it. */
 export interface FittedStatistics {
+  /** The corpus token statistics, when the pipeline weights or filters by them. */
   readonly stats?: TokenStats;
   /** Each stage's section, by its position in the list. */
   readonly sections: ReadonlyMap<number, ArtifactSection>;

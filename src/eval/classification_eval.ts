@@ -1,3 +1,6 @@
+import type { EmbedError } from "../pipeline/embedder.ts";
+import type { LoadError } from "../stages/resources.ts";
+import type { DataError } from "../errors.ts";
 import { Effect } from "effect";
 import type { Embeddings } from "../embeddings.ts";
 import {
@@ -20,13 +23,17 @@ import type { Design } from "./logistic_regression.ts";
 import { contentHash, memoResult } from "./result_cache.ts";
 import type { SentenceEncoder } from "./sentence_encoder.ts";
 
+/** One classification task's score. */
 export interface ClassificationTaskScore extends ClassifierScore {
+  /** How the classifier was trained and scored. */
   readonly protocol: Protocol;
   /** Whether the score came from the result cache (identical vectors seen before). */
   readonly cached: boolean;
 }
 
+/** The classification suite's result: each task's score and their average. */
 export interface ClassificationReport {
+  /** Each task's score (the tasks run). */
   readonly tasks: Partial<
     Record<ClassificationTaskName, ClassificationTaskScore>
   >;
@@ -60,13 +67,18 @@ export const pairFeatures = (u: Embeddings, v: Embeddings): Design => {
   return { x, rows: u.rows, dim: 4 * d };
 };
 
+/** How the classification suite runs. */
 export interface ClassificationOptions {
+  /** The matrix product used. */
   readonly gemm: Gemm;
+  /** The tasks to run (default: all). */
   readonly tasks?: ReadonlyArray<ClassificationTaskName>;
+  /** Called with each task's score when it is done. */
   readonly onTask?: (
     task: ClassificationTaskName,
     score: ClassificationTaskScore,
   ) => void;
+  /** Called when a task starts. */
   readonly onStart?: (
     task: ClassificationTaskName,
     index: number,
@@ -163,31 +175,38 @@ const evaluateTask = Effect.fn("evaluateClassificationTask")(function* (
 });
 
 /** The classification suite (METHODS §7): logistic regression on frozen vectors. */
-export const evaluateClassification = Effect.fn("evaluateClassification")(
-  function* (
-    encoder: SentenceEncoder,
-    dataDir: string,
-    options: ClassificationOptions,
-  ) {
-    const tasks = options.tasks ?? CLASSIFICATION_TASKS;
-    const out: Partial<
-      Record<ClassificationTaskName, ClassificationTaskScore>
-    > = {};
-    for (let i = 0; i < tasks.length; i++) {
-      options.onStart?.(tasks[i], i, tasks.length);
-      const score = yield* evaluateTask(
-        encoder,
-        dataDir,
-        tasks[i],
-        options.gemm,
-      );
-      out[tasks[i]] = score;
-      options.onTask?.(tasks[i], score);
-    }
-    const accs = Object.values(out).map((s) => s!.accuracy);
-    return {
-      tasks: out,
-      average: accs.reduce((s, a) => s + a, 0) / accs.length,
-    } satisfies ClassificationReport;
-  },
-);
+export const evaluateClassification: (
+  encoder: SentenceEncoder,
+  dataDir: string,
+  options: ClassificationOptions,
+) => Effect.Effect<ClassificationReport, DataError | LoadError | EmbedError> =
+  Effect.fn(
+    "evaluateClassification",
+  )(
+    function* (
+      encoder: SentenceEncoder,
+      dataDir: string,
+      options: ClassificationOptions,
+    ) {
+      const tasks = options.tasks ?? CLASSIFICATION_TASKS;
+      const out: Partial<
+        Record<ClassificationTaskName, ClassificationTaskScore>
+      > = {};
+      for (let i = 0; i < tasks.length; i++) {
+        options.onStart?.(tasks[i], i, tasks.length);
+        const score = yield* evaluateTask(
+          encoder,
+          dataDir,
+          tasks[i],
+          options.gemm,
+        );
+        out[tasks[i]] = score;
+        options.onTask?.(tasks[i], score);
+      }
+      const accs = Object.values(out).map((s) => s!.accuracy);
+      return {
+        tasks: out,
+        average: accs.reduce((s, a) => s + a, 0) / accs.length,
+      } satisfies ClassificationReport;
+    },
+  );

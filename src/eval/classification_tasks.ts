@@ -25,8 +25,10 @@ export const CLASSIFICATION_TASKS = [
   "TweetSentimentExtraction",
 ] as const;
 
+/** The name of a classification task. */
 export type ClassificationTaskName = typeof CLASSIFICATION_TASKS[number];
 
+/** How a classification task trains and scores its classifier. */
 export type Protocol = "kfold" | "dev" | "innerCv" | "holdout";
 
 export const PROTOCOL: Readonly<Record<ClassificationTaskName, Protocol>> = {

@@ -39,12 +39,15 @@ export interface ClassifierSetup {
   readonly fit?: FitOptions;
 }
 
+/** A classifier's result on one task. */
 export interface ClassifierScore {
   /** Test accuracy ×100 (the mean over outer folds for k-fold). */
   readonly accuracy: number;
   /** The C chosen (the median over outer folds for k-fold). */
   readonly c: number;
+  /** Rows it was trained on. */
   readonly trainRows: number;
+  /** Rows it was scored on. */
   readonly testRows: number;
 }
 

@@ -11,8 +11,10 @@ export const CLUSTERING_TASKS = [
   "GoogleNews-TS",
 ] as const;
 
+/** Clustering tasks run only when asked for, beside the default ones. */
 export const CLUSTERING_EXTRAS = ["GoogleNews-T", "GoogleNews-S"] as const;
 
+/** The name of a clustering task, default or extra. */
 export type ClusteringTaskName =
   | typeof CLUSTERING_TASKS[number]
   | typeof CLUSTERING_EXTRAS[number];

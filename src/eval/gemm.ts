@@ -8,7 +8,9 @@
  * - `nt(a, m, k, b, n)`: `a` is m×k, `b` is n×k → m×n = a·bᵀ
  */
 export interface Gemm {
+  /** The implementation's name, for reports. */
   readonly name: string;
+  /** `a` (m×k) times `b` (k×n): m×n. */
   nn(
     a: Float32Array,
     m: number,
@@ -16,6 +18,7 @@ export interface Gemm {
     b: Float32Array,
     n: number,
   ): Promise<Float32Array>;
+  /** `a` (k×m) transposed times `b` (k×n): m×n. */
   tn(
     a: Float32Array,
     k: number,
@@ -23,6 +26,7 @@ export interface Gemm {
     b: Float32Array,
     n: number,
   ): Promise<Float32Array>;
+  /** `a` (m×k) times `b` (n×k) transposed: m×n. */
   nt(
     a: Float32Array,
     m: number,

@@ -13,11 +13,15 @@ import type { Gemm } from "./gemm.ts";
  *   over every direction, 1/d when it lies on one line.
  */
 export interface Isotropy {
+  /** The mean pairwise cosine of the vectors. */
   readonly meanCosine: number;
+  /** The covariance spectrum's participation ratio over the dimension. */
   readonly effectiveDimRatio: number;
+  /** The number of vectors measured. */
   readonly rows: number;
 }
 
+/** Measures how isotropic a set of vectors is (see {@link Isotropy}). */
 export const isotropy = async (
   gemm: Gemm,
   e: Embeddings,

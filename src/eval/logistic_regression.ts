@@ -35,11 +35,15 @@ export interface LogisticProblem {
 
 /** A fitted model; scores of a row x are `x·weights + bias` (standardisation folded in). */
 export interface LogisticModel {
+  /** The number of classes. */
   readonly classes: number;
+  /** The feature dimension. */
   readonly dim: number;
+  /** The inverse regularisation strength it was fitted with. */
   readonly c: number;
   /** dim × cols (cols = 1 for 2 classes, else `classes`), on raw features. */
   readonly weights: Float32Array;
+  /** One bias per score column. */
   readonly bias: Float64Array;
   /** The solution in standardised coordinates, for warm starts. */
   readonly theta: Float64Array;

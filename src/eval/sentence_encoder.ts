@@ -9,7 +9,9 @@ import type { LoadError } from "../stages/resources.ts";
  * sentences. A `LoadedPipeline` is one.
  */
 export interface SentenceEncoder {
+  /** The pipeline's content hash (keys the result cache). */
   readonly hash: string;
+  /** Fits on a task's sentences; the fitted encoder embeds. */
   fit(texts: ReadonlyArray<string>): Effect.Effect<
     {
       embed(

@@ -7,8 +7,11 @@ export type StsVariant = "raw" | "senteval";
 
 /** A task's scored pairs: `s1[i]` and `s2[i]` were rated `gold[i]`. */
 export interface StsPairs {
+  /** The first sentence of each pair. */
   readonly s1: string[];
+  /** The second sentence of each pair. */
   readonly s2: string[];
+  /** The gold similarity score of each pair. */
   readonly gold: Float64Array;
 }
 
@@ -117,7 +120,11 @@ const readSemEvalYear = Effect.fn("readSemEvalYear")(function* (
 });
 
 /** Loads the scored test pairs of one STS task (METHODS §7) from `dataDir/sts`. */
-export const loadStsTask = Effect.fn("loadStsTask")(function* (
+export const loadStsTask: (
+  dataDir: string,
+  task: StsTaskName,
+  variant: StsVariant,
+) => Effect.Effect<StsPairs, DataError> = Effect.fn("loadStsTask")(function* (
   dataDir: string,
   task: StsTaskName,
   variant: StsVariant,

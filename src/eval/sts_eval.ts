@@ -1,3 +1,6 @@
+import type { EmbedError } from "../pipeline/embedder.ts";
+import type { LoadError } from "../stages/resources.ts";
+import type { DataError } from "../errors.ts";
 import { Effect } from "effect";
 import { cosine, row } from "../embeddings.ts";
 import type { LoadedPipeline } from "../pipeline/load.ts";
@@ -7,17 +10,25 @@ import { AVG7_TASKS, STS_TASKS, type StsTaskName } from "./sts_tasks.ts";
 
 export type { StsVariant };
 
+/** One STS task's score. */
 export interface StsTaskScore {
+  /** The number of pairs scored. */
   readonly pairs: number;
   /** Spearman ×100 between cosine similarity and gold (the headline). */
   readonly spearman: number;
+  /** Pearson ×100 between cosine similarity and gold. */
   readonly pearson: number;
 }
 
+/** The STS suite's result: each task's correlations and the averages. */
 export interface StsReport {
+  /** Which version of the data was scored. */
   readonly variant: StsVariant;
+  /** Each task's score. */
   readonly tasks: Record<StsTaskName, StsTaskScore>;
+  /** The average Spearman correlation over the seven classic tasks. */
   readonly avg7: number;
+  /** The average Spearman correlation over all eight tasks. */
   readonly avg8: number;
 }
 
@@ -28,7 +39,14 @@ const mean = (xs: ReadonlyArray<number>) =>
  * The 8-task STS suite (METHODS §7). A transductive pipeline is fitted on
  * each task's own sentences (both sides, no gold scores) before embedding.
  */
-export const evaluateSts = Effect.fn("evaluateSts")(function* (
+export const evaluateSts: (
+  pipeline: LoadedPipeline,
+  dataDir: string,
+  variant: StsVariant,
+  onTask?: (task: StsTaskName, score: StsTaskScore) => void,
+) => Effect.Effect<StsReport, DataError | LoadError | EmbedError> = Effect.fn(
+  "evaluateSts",
+)(function* (
   pipeline: LoadedPipeline,
   dataDir: string,
   variant: StsVariant,

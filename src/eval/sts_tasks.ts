@@ -10,6 +10,7 @@ export const STS_TASKS = [
   "BIOSSES",
 ] as const;
 
+/** The name of an STS task. */
 export type StsTaskName = typeof STS_TASKS[number];
 
 /** The SentEval/SimCSE "avg." that most papers report: all but BIOSSES. */

@@ -8,6 +8,7 @@ import type { HiddenStates } from "./hidden_states.ts";
 
 /** A model ready to run: its rewritten graph open in a session. */
 export interface ForwardModel {
+  /** What the rewrite learned about the model. */
   readonly info: RewrittenModel;
   /**
    * The hidden states of a padded batch: all L + 1 by default,

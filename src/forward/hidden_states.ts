@@ -6,11 +6,17 @@
  * mask [batch, seq], so pooling can skip padding on either side.
  */
 export interface HiddenStates {
+  /** The number of hidden states (L + 1). */
   readonly count: number;
+  /** The number of rows in the batch. */
   readonly batch: number;
+  /** The padded sequence length. */
   readonly seq: number;
+  /** The hidden dimension. */
   readonly dim: number;
+  /** The states, `count × batch × seq × dim` values. */
   readonly data: Float32Array;
+  /** 1 where a position holds a real token, `batch × seq`. */
   readonly mask: Uint8Array;
   /**
    * When only some states were fetched: the state each of the `count` slabs

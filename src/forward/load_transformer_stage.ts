@@ -16,6 +16,7 @@ import {
   transformerStage,
 } from "./transformer_stage.ts";
 
+/** How a transformer stage is loaded. */
 export interface StageOptions {
   /** The model folder, when it is not found by id (an exported checkpoint). */
   readonly folder?: string;
@@ -25,6 +26,7 @@ export interface StageOptions {
 
 /** A loaded transformer as the server describes it to clients. */
 export interface LoadedTransformer {
+  /** What the stage knows of its model. */
   readonly settings: StageSettings;
   /** The rewritten graph: its file, outputs and inputs. */
   readonly info: RewrittenModel;

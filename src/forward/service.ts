@@ -20,6 +20,7 @@ import { wasmBackend } from "./wasm_backend.ts";
 
 export type { ForwardModel } from "./forward_model.ts";
 
+/** The failures of loading a model file into a forward session. */
 export type LoadError =
   | MissingModelFiles
   | CacheNotWritable
@@ -40,6 +41,24 @@ export interface LoadOptions {
   readonly finalOnly?: boolean;
 }
 
+/** What the {@link Forward} service provides. */
+export interface ForwardShape {
+  /** The ONNX Runtime flavour the sessions run on. */
+  readonly backend: BackendName;
+  /** Opens a model file (rewritten to expose its hidden states) for the life of the layer. */
+  readonly load: (
+    modelPath: string,
+    options?: LoadOptions,
+  ) => Effect.Effect<ForwardModel, LoadError>;
+}
+
+/** The service key base of {@link Forward}. */
+export const ForwardBase: Context.ServiceClass<
+  Forward,
+  "sentemb/Forward",
+  ForwardShape
+> = Context.Service<Forward, ForwardShape>()("sentemb/Forward");
+
 /**
  * The forward stage: turns a model's ONNX file into every hidden state of a
  * batch. `load` rewrites the graph (cached on disk) and opens a session per
@@ -47,13 +66,7 @@ export interface LoadOptions {
  * and the file itself for final-state-only callers); later loads of the
  * same file reuse them.
  */
-export class Forward extends Context.Service<Forward, {
-  readonly backend: BackendName;
-  readonly load: (
-    modelPath: string,
-    options?: LoadOptions,
-  ) => Effect.Effect<ForwardModel, LoadError>;
-}>()("sentemb/Forward") {}
+export class Forward extends ForwardBase {}
 
 // The output a model's own graph gives its last hidden state under.
 const FINAL_OUTPUT = "last_hidden_state";

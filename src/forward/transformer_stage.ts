@@ -42,16 +42,23 @@ const DECODERS = new Set([
 
 export { BATCH_ROWS, BATCH_TOKENS, lengthBuckets } from "./length_buckets.ts";
 
+/** How a transformer stage pools a sentence's token states. */
 export interface ContextualAggregator {
+  /** The pooling. */
   readonly pooling: ContextualPooling;
+  /** Each token's weight. */
   readonly weight: TokenWeight;
+  /** Which tokens count. */
   readonly keep: TokenFilter;
 }
 
 /** A transformer ready to pool tokenized sentences into vectors. */
 export interface TransformerStage {
+  /** The dimension of its vectors. */
   readonly dim: number;
+  /** Which side sequences are padded on. */
   readonly padSide: "left" | "right";
+  /** The most tokens a sentence keeps. */
   readonly maxTokens: number;
   /**
    * Calls `visit(sentence, token, vector)` for every token of every
@@ -75,8 +82,11 @@ export interface StageSettings {
   readonly model: string;
   /** Hidden size as config.json states it (checked against the graph). */
   readonly dim: number;
+  /** Which side sequences are padded on. */
   readonly padSide: "left" | "right";
+  /** The most tokens a sentence keeps. */
   readonly maxTokens: number;
+  /** Which hidden states are read. */
   readonly layers: LayerSelection;
   /** The graph was rewritten for Token Prepending (it reads `tp_mask`). */
   readonly tokenPrepending: boolean;

@@ -15,9 +15,15 @@ export interface HubConfig {
   readonly progress: ProgressReporter | undefined;
 }
 
+/** The service key base of {@link HubClient}. */
+export const HubClientBase: Context.ServiceClass<
+  HubClient,
+  "sentemb/HubClient",
+  HubConfig
+> = Context.Service<HubClient, HubConfig>()("sentemb/HubClient");
+
 /** The hub client's settings, as a service so tests can point it elsewhere. */
-export class HubClient
-  extends Context.Service<HubClient, HubConfig>()("sentemb/HubClient") {}
+export class HubClient extends HubClientBase {}
 
 /** Reads one environment variable; `Deno.env.get` by default. */
 export type EnvGet = (name: string) => string | undefined;

@@ -105,7 +105,9 @@ const isExternalDataOf = (graph: string) => (file: string) =>
 
 /** What to resolve: required files, and files taken when the model has them. */
 export interface ModelFiles {
+  /** Files that must be present (paths in the model folder). */
   readonly needed: ReadonlyArray<string>;
+  /** Files fetched when present, not required. */
   readonly optional?: ReadonlyArray<string>;
   /** ONNX graphs among `needed`: their external-data files come too. */
   readonly graphs?: ReadonlyArray<string>;
@@ -129,7 +131,12 @@ const localFolder = (
  * through `src/hub` (`HF_ENDPOINT`, `HF_TOKEN`, `HF_HUB_OFFLINE`) — each
  * file once, then served from the cache with no request.
  */
-export const resolveModelFiles = Effect.fn("resolveModelFiles")(function* (
+export const resolveModelFiles: (
+  model: string,
+  files: ModelFiles,
+) => Effect.Effect<string, MissingModelFiles, Paths> = Effect.fn(
+  "resolveModelFiles",
+)(function* (
   model: string,
   files: ModelFiles,
 ) {
@@ -245,24 +252,27 @@ export const resolveConfigFolder = (model: string) =>
   resolveModelFiles(model, { needed: ["config.json"] });
 
 /** A model's config.json, parsed. */
-export const readConfigJson = Effect.fn("readConfigJson")(function* (
+export const readConfigJson: (
   model: string,
-) {
-  const folder = yield* resolveConfigFolder(model);
-  return yield* Effect.try({
-    try: () =>
-      JSON.parse(readFileSync(`${folder}/config.json`, "utf8")) as Record<
-        string,
-        unknown
-      >,
-    catch: (e) =>
-      missing(
-        model,
-        `${folder}/config.json`,
-        `It is not JSON: ${(e as Error).message}`,
-      ),
+) => Effect.Effect<Record<string, unknown>, MissingModelFiles, Paths> = Effect
+  .fn("readConfigJson")(function* (
+    model: string,
+  ) {
+    const folder = yield* resolveConfigFolder(model);
+    return yield* Effect.try({
+      try: () =>
+        JSON.parse(readFileSync(`${folder}/config.json`, "utf8")) as Record<
+          string,
+          unknown
+        >,
+      catch: (e) =>
+        missing(
+          model,
+          `${folder}/config.json`,
+          `It is not JSON: ${(e as Error).message}`,
+        ),
+    });
   });
-});
 
 /** Whether a path names an existing file (exported for the loaders). */
 export const fileExists = (path: string): boolean => existsSync(path);

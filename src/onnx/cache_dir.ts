@@ -1,3 +1,4 @@
+import type { Cause } from "effect";
 import { Effect, Schema } from "effect";
 import { fileURLToPath } from "node:url";
 
@@ -36,16 +37,26 @@ export const writeAtomic = async (
   await Deno.rename(tmp, path);
 };
 
+/** The schema-backed base class of {@link CacheNotWritable}. */
+export const CacheNotWritableBase: Schema.Class<
+  CacheNotWritable,
+  Schema.TaggedStruct<
+    "CacheNotWritable",
+    { readonly path: Schema.String; readonly reason: Schema.String }
+  >,
+  Cause.YieldableError
+> = Schema.TaggedError<CacheNotWritable>()("CacheNotWritable", {
+  path: Schema.String,
+  reason: Schema.String,
+});
+
 /**
  * A derived model file (a rewritten graph, an export) could not be written
  * to the cache: on a read-only host such as an edge runtime, the cache must
  * be filled where it is writable and shipped with the deployment.
  */
-export class CacheNotWritable
-  extends Schema.TaggedError<CacheNotWritable>()("CacheNotWritable", {
-    path: Schema.String,
-    reason: Schema.String,
-  }) {
+export class CacheNotWritable extends CacheNotWritableBase {
+  /** The message, built from the fields. */
   override get message(): string {
     return `cannot write ${this.path} (${this.reason}); on a read-only host, load the pipeline once where SENTEMB_CACHE is writable and ship that cache`;
   }

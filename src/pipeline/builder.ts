@@ -4,6 +4,7 @@ import type { PipelineSpec } from "./spec.ts";
 
 /** What a pipeline carries besides its stages. */
 export interface PipelineOptions {
+  /** The pipeline's description (default: none). */
   readonly description?: string;
   /** Content hash of its shipped artifact (`deno task fit` prints it). */
   readonly artifact?: string;

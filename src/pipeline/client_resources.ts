@@ -26,7 +26,9 @@ export type GraphDescription = Omit<
  * stage's settings and the graph the server rewrote. JSON as served.
  */
 export interface TransformerDescription {
+  /** What the stage knows of its model. */
   readonly settings: StageSettings;
+  /** The graph's layout. */
   readonly graph: GraphDescription;
 }
 

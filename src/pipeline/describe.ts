@@ -3,6 +3,7 @@ import { stageOf } from "../stages/registry.ts";
 import type { OutputPrecision } from "../stages/stage_module.ts";
 import type { Plan } from "./plan.ts";
 
+/** Which statistics a pipeline fits: none, on the corpus, or on its input (transductive). */
 export type Statistics = "none" | "corpus" | "transductive";
 
 /** Every source any stage fits statistics on. */

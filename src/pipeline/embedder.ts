@@ -32,9 +32,13 @@ export interface EmbedOptions {
 
 /** A pipeline ready to embed: every statistic fitted, every resource loaded. */
 export interface Embedder {
+  /** The pipeline it runs. */
   readonly spec: PipelineSpec;
+  /** The pipeline's compiled plan. */
   readonly plan: Plan;
+  /** The pipeline's content hash. */
   readonly hash: string;
+  /** The dimension of its vectors. */
   readonly dim: number;
   /** The number type of the output values (int8/uint8 after quantization). */
   readonly precision: OutputPrecision;
@@ -77,9 +81,13 @@ export interface Embedder {
  * use (in evaluation a task's sentences; in `embed` the input itself).
  */
 export interface LoadedPipeline {
+  /** The pipeline it runs. */
   readonly spec: PipelineSpec;
+  /** The pipeline's compiled plan. */
   readonly plan: Plan;
+  /** The pipeline's content hash. */
   readonly hash: string;
+  /** Fits the pipeline's statistics (on `texts` for a transductive pipeline) into an embedder. */
   fit(
     input: ReadonlyArray<string>,
   ): Effect.Effect<Embedder, EmbedError | LoadError>;

@@ -7,6 +7,7 @@ import type { PipelineSpec } from "./spec.ts";
 
 /** A pipeline and where it was declared (its folder holds its artifacts). */
 export interface SourcedPipeline {
+  /** The pipeline declared. */
   readonly spec: PipelineSpec;
   /** The folder of the file it came from; undefined for the catalogue. */
   readonly dir?: string;

@@ -14,16 +14,21 @@ import type { TransformerStage } from "../stages/transformer.ts";
 import type { WordTokenizerStage } from "../stages/word_tokenizer.ts";
 import type { PipelineSpec } from "./spec.ts";
 
+/** Any tokenizer stage. */
 export type TokenizerStage =
   | WordTokenizerStage
   | PretrainedTokenizerStage
   | Llama2cTokenizerStage;
+/** Any vectors stage: static or transformer. */
 export type VectorsStage = StaticVectorsStage | TransformerStage;
 
 /** A sentence step in place: its declaration, module and list position. */
 export interface PlannedStep {
+  /** Its position in the pipeline. */
   readonly index: number;
+  /** Its declaration. */
   readonly decl: StageDeclaration;
+  /** Its module. */
   readonly module: SentenceStepModule;
 }
 
@@ -32,15 +37,23 @@ export interface PlannedStep {
  * the loader, `describe` and the clients read instead of the raw list.
  */
 export interface Plan {
+  /** The pipeline planned. */
   readonly spec: PipelineSpec;
+  /** Its prompt stage, if any. */
   readonly prompt?: PromptStage;
+  /** Its tokenizer stage. */
   readonly tokenizer: TokenizerStage;
+  /** Its vectors stage. */
   readonly vectors: VectorsStage;
   /** Position of the vectors stage (its artifact section's key). */
   readonly vectorsIndex: number;
+  /** Its token weighting, if any. */
   readonly weighting?: IdfStage | SifStage;
+  /** Its token filter, if any. */
   readonly filter?: FilterStage;
+  /** Its pooling. */
   readonly pool: PoolStage;
+  /** Its sentence steps, in order. */
   readonly steps: ReadonlyArray<PlannedStep>;
 }
 

@@ -43,6 +43,7 @@ export const PipelineSpec: Schema.Struct<{
    */
   rawVectors: Schema.optionalKey(Schema.Boolean),
 });
+/** A pipeline: a name, a description and an ordered list of stage declarations. */
 export type PipelineSpec = typeof PipelineSpec.Type;
 
 /** Enough for the whole staged corpus (about 83,000 sentences). */

@@ -15,6 +15,7 @@ export interface PlaceholderBatch {
   readonly positions: Int32Array;
 }
 
+/** Where a prompt's placeholder token goes. */
 export interface PlaceholderOptions {
   /**
    * The id the `<PST>` position carries. Its input embedding barely matters

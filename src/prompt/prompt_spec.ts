@@ -30,4 +30,5 @@ export const PromptSpec: Schema.Struct<{
     Schema.Struct({ sentence: Schema.String, word: Schema.String }),
   ),
 });
+/** A prompt stage's template and settings, decoded. */
 export type PromptSpec = typeof PromptSpec.Type;

@@ -1,3 +1,5 @@
+import type { Paths } from "../paths.ts";
+import type { MissingModelFiles } from "../errors.ts";
 import { Effect } from "effect";
 import { readFileSync } from "node:fs";
 import {
@@ -19,8 +21,11 @@ import {
 
 /** What `recipeFor` reads of a model to check a recipe against it. */
 export interface ModelFacts {
+  /** Encoder or decoder. */
   readonly kind: ModelKind;
+  /** The number of layers, when config.json says. */
   readonly layers: number | undefined;
+  /** config.json's `model_type`, when present. */
   readonly modelType: string | undefined;
 }
 
@@ -68,7 +73,15 @@ const stPrompts = (model: string) =>
  * `prompts` are the prompt names), a Token Prepending range within the
  * model's layers (default [1, max(2, ⌊L/4⌋))).
  */
-export const recipeFor = Effect.fn("recipeFor")(function* (
+export const recipeFor: (
+  name: string,
+  model: string,
+  options?: RecipeForOptions,
+) => Effect.Effect<
+  PipelineSpec,
+  MissingModelFiles | UnknownRecipe | RecipeMismatch,
+  Paths
+> = Effect.fn("recipeFor")(function* (
   name: string,
   model: string,
   options: RecipeForOptions = {},

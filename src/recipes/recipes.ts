@@ -1,3 +1,4 @@
+import type { Cause } from "effect";
 import { Schema } from "effect";
 import { closestNames } from "../errors.ts";
 import { pipeline } from "../pipeline/builder.ts";
@@ -28,6 +29,7 @@ export type ModelKind = "encoder" | "decoder";
 export interface RecipeOptions {
   /** The pipeline's name (default `<model>-<recipe>`). */
   readonly name?: string;
+  /** The pipeline's description (default: the recipe's). */
   readonly description?: string;
   /** The ONNX file in the model folder (default `onnx/model.onnx`). */
   readonly file?: string;
@@ -52,8 +54,11 @@ export interface RecipeOptions {
 
 /** A recipe: what it fits and how it is declared on a model. */
 export interface Recipe {
+  /** The recipe's name. */
   readonly name: string;
+  /** The model kinds it applies to. */
   readonly kinds: ReadonlyArray<ModelKind>;
+  /** What it does, in a line. */
   readonly about: string;
   /** Needs the tokenizer's mask token (PromptBERT). */
   readonly needsMask?: boolean;
@@ -61,19 +66,34 @@ export interface Recipe {
   readonly needsSentenceTransformers?: boolean;
   /** Needs a Token Prepending range (default [1, ⌊L/4⌋ + 1) when inspected). */
   readonly tokenPrepending?: boolean;
+  /** Its stage declarations on a model. */
   readonly stages: (
     model: string,
     o: RecipeOptions,
   ) => ReadonlyArray<StageDeclaration>;
+  /** Whether it fits corpus statistics. */
   readonly corpus?: boolean;
 }
 
+/** The schema-backed base class of {@link UnknownRecipe}. */
+export const UnknownRecipeBase: Schema.Class<
+  UnknownRecipe,
+  Schema.TaggedStruct<
+    "UnknownRecipe",
+    {
+      readonly name: Schema.String;
+      readonly known: Schema.$Array<Schema.String>;
+    }
+  >,
+  Cause.YieldableError
+> = Schema.TaggedError<UnknownRecipe>()("UnknownRecipe", {
+  name: Schema.String,
+  known: Schema.Array(Schema.String),
+});
+
 /** A recipe name that no recipe carries. */
-export class UnknownRecipe
-  extends Schema.TaggedError<UnknownRecipe>()("UnknownRecipe", {
-    name: Schema.String,
-    known: Schema.Array(Schema.String),
-  }) {
+export class UnknownRecipe extends UnknownRecipeBase {
+  /** The message, built from the fields. */
   override get message(): string {
     const close = closestNames(this.name, this.known);
     return `Unknown recipe "${this.name}"; ` +
@@ -82,13 +102,27 @@ export class UnknownRecipe
   }
 }
 
+/** The schema-backed base class of {@link RecipeMismatch}. */
+export const RecipeMismatchBase: Schema.Class<
+  RecipeMismatch,
+  Schema.TaggedStruct<
+    "RecipeMismatch",
+    {
+      readonly recipe: Schema.String;
+      readonly model: Schema.String;
+      readonly reason: Schema.String;
+    }
+  >,
+  Cause.YieldableError
+> = Schema.TaggedError<RecipeMismatch>()("RecipeMismatch", {
+  recipe: Schema.String,
+  model: Schema.String,
+  reason: Schema.String,
+});
+
 /** A recipe that does not fit the model it is applied to. */
-export class RecipeMismatch
-  extends Schema.TaggedError<RecipeMismatch>()("RecipeMismatch", {
-    recipe: Schema.String,
-    model: Schema.String,
-    reason: Schema.String,
-  }) {
+export class RecipeMismatch extends RecipeMismatchBase {
+  /** The message, built from the fields. */
   override get message(): string {
     return `Recipe "${this.recipe}" does not fit model "${this.model}": ${this.reason}`;
   }

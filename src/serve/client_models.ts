@@ -19,16 +19,20 @@ export const CLIENT_FILES = [
   "tokenizer_config.json",
   "tokenizer.bin",
 ] as const;
+/** The role of a client file. */
 export type ClientFile = typeof CLIENT_FILES[number];
 
 /** A file on its way to a client. */
 export interface ClientFileBody {
+  /** The file's bytes. */
   readonly body: ReadableStream<Uint8Array>;
+  /** Its size in bytes. */
   readonly size: number;
 }
 
 /** A transformer pipeline as a client loads it: what to fetch and how to run it. */
 export interface ClientModel extends TransformerDescription {
+  /** Which tokenizer the client builds. */
   readonly tokenizer: "pretrained" | "llama2c";
   /** The roles this pipeline has files for, with their sizes in bytes. */
   readonly files: Readonly<Partial<Record<ClientFile, number>>>;

@@ -27,7 +27,9 @@ export interface EmbedOptions {
 
 /** What a served pipeline's entry says that the request path needs. */
 export interface ServedPipeline {
+  /** The pipeline's name. */
   readonly id: string;
+  /** Whether its vectors may be cut to fewer dimensions. */
   readonly reducibleDimensions: boolean;
   /** The server L2-normalises its float vectors. */
   readonly normalizedHere: boolean;

@@ -6,59 +6,16 @@
  * loop. Started by {@link ./worker_pool.ts}.
  */
 import { Effect, Exit, ManagedRuntime } from "effect";
-import type { BackendName } from "../forward/backend.ts";
-import type { Paths } from "../paths.ts";
 import type { Embedder } from "../pipeline/load.ts";
 import { loadPipeline } from "../pipeline/load.ts";
 import { findPipeline } from "../pipeline/registry.ts";
 import type { PipelineSpec } from "../pipeline/spec.ts";
 import { servicesLayer } from "../services.ts";
-import {
-  type EmbedOptions,
-  embedRequest,
-  type ServedPipeline,
-} from "./embed_request.ts";
+import { embedRequest } from "./embed_request.ts";
 import type { ServeConfig } from "./serve_config.ts";
+import type { WorkerMessage, WorkerReply } from "./worker_messages.ts";
 
-export type WorkerMessage =
-  | {
-    readonly type: "init";
-    readonly registry: ReadonlyArray<PipelineSpec>;
-    readonly paths: Paths["Service"];
-    readonly backend: BackendName;
-    readonly config: ServeConfig;
-  }
-  | { readonly type: "load"; readonly id: number; readonly model: string }
-  | {
-    readonly type: "embed";
-    readonly id: number;
-    readonly model: string;
-    readonly texts: ReadonlyArray<string>;
-    readonly options: EmbedOptions;
-    readonly served: ServedPipeline;
-  };
-
-export type WorkerReply =
-  | {
-    readonly id: number;
-    readonly ok: {
-      readonly rows: number;
-      readonly dim: number;
-      readonly data: Float32Array;
-      readonly tokens: number;
-      readonly truncated: number;
-      readonly scores?: Float64Array;
-      /** The pipeline's full output dimension. */
-      readonly fullDim: number;
-    };
-  }
-  | {
-    readonly id: number;
-    /** The failure's fields, `_tag` and `message` (a plain object). */
-    readonly error: Record<string, unknown>;
-    /** Whether loading the pipeline failed (it is unavailable). */
-    readonly loadFailed: boolean;
-  };
+export type { WorkerMessage, WorkerReply } from "./worker_messages.ts";
 
 let runtime: ManagedRuntime.ManagedRuntime<never, never> | undefined;
 let registry: ReadonlyArray<PipelineSpec> = [];

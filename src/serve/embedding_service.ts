@@ -55,10 +55,15 @@ import {
 
 /** A pipeline as `GET /v1/models` lists it. */
 export interface ModelInfo {
+  /** The pipeline's name. */
   readonly id: string;
+  /** Its content hash. */
   readonly hash: string;
+  /** Its description. */
   readonly description: string;
+  /** Which statistics it fits. */
   readonly statistics: Statistics;
+  /** Whether its vectors may be cut to fewer dimensions. */
   readonly reducibleDimensions: boolean;
   /** The number type of its values (int8/uint8 for quantized pipelines). */
   readonly precision: OutputPrecision;
@@ -81,10 +86,13 @@ export interface Availability {
   readonly availability: "ready" | "loading" | "unavailable" | "not_loaded";
   /** Output dimension, once loaded. */
   readonly dimensions: number | null;
+  /** Why it is unavailable (the failure's tag). */
   readonly reason?: string;
 }
 
+/** An embedding request's answer. */
 export interface EmbedResult {
+  /** The vectors. */
   readonly vectors: Embeddings;
   /** Tokens embedded, prompt included (what `usage` reports). */
   readonly tokens: number;
@@ -92,7 +100,9 @@ export interface EmbedResult {
   readonly truncated: number;
   /** Similarity scores, when the request asked for pairs or a matrix. */
   readonly scores?: Float64Array;
+  /** The pipeline's content hash. */
   readonly hash: string;
+  /** The number type of the values. */
   readonly precision: OutputPrecision;
 }
 
@@ -103,6 +113,7 @@ export type LoadFailure =
   | BadConfig
   | EmbedError;
 
+/** Whatever an embedding request can fail with. */
 export type EmbedFailure =
   | LoadFailure
   | EmbedError
@@ -115,14 +126,15 @@ export type EmbedFailure =
   | Overloaded
   | RequestTimeout;
 
-/**
- * Pipelines behind an HTTP server: loaded once on first use, merged into
- * micro-batches, bounded by the configured limits.
- */
-export class EmbeddingService extends Context.Service<EmbeddingService, {
+/** What the {@link EmbeddingService} service provides. */
+export interface EmbeddingServiceShape {
+  /** The server's limits and settings. */
   readonly config: ServeConfig;
+  /** The server's metrics. */
   readonly metrics: ServerMetrics;
+  /** The served pipelines. */
   readonly models: ReadonlyArray<ModelInfo>;
+  /** Embeds `texts` with a served pipeline, within the configured limits. */
   embed(
     model: string,
     texts: ReadonlyArray<string>,
@@ -154,7 +166,22 @@ export class EmbeddingService extends Context.Service<EmbeddingService, {
   artifact(
     hash: string,
   ): Effect.Effect<Uint8Array, ArtifactError | UnknownArtifact>;
-}>()("sentemb/EmbeddingService") {}
+}
+
+/** The service key base of {@link EmbeddingService}. */
+export const EmbeddingServiceBase: Context.ServiceClass<
+  EmbeddingService,
+  "sentemb/EmbeddingService",
+  EmbeddingServiceShape
+> = Context.Service<EmbeddingService, EmbeddingServiceShape>()(
+  "sentemb/EmbeddingService",
+);
+
+/**
+ * Pipelines behind an HTTP server: loaded once on first use, merged into
+ * micro-batches, bounded by the configured limits.
+ */
+export class EmbeddingService extends EmbeddingServiceBase {}
 
 /**
  * A transductive pipeline fits its statistics on whatever it embeds, so a
@@ -169,7 +196,14 @@ interface Served {
   readonly submit: (tokens: ReadonlyArray<Tokenized>) => Promise<Embeddings>;
 }
 
-export const makeEmbeddingService = Effect.fn("makeEmbeddingService")(
+/** Builds the {@link EmbeddingService} over a registry of pipelines. */
+export const makeEmbeddingService: (
+  registry: ReadonlyArray<PipelineSpec>,
+  config?: ServeConfig,
+  pool?: WorkerPool,
+) => Effect.Effect<EmbeddingServiceShape, never, Services> = Effect.fn(
+  "makeEmbeddingService",
+)(
   function* (
     registry: ReadonlyArray<PipelineSpec>,
     config: ServeConfig = DEFAULT_SERVE_CONFIG,

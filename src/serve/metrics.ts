@@ -5,20 +5,26 @@
  * which edge runtimes lack, and the subset used here (labelled counters,
  * fixed-bucket histograms) is a few lines.
  */
-type Labels = Readonly<Record<string, string>>;
+/** A metric's labels, by name. */
+export type Labels = Readonly<Record<string, string>>;
 
 const labelKey = (labels: Labels): string =>
   Object.keys(labels).sort().map((k) =>
     `${k}="${labels[k].replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`
   ).join(",");
 
-class Counter {
-  readonly values = new Map<string, number>();
+/** A labelled Prometheus counter. */
+export class Counter {
+  /** The count of each label set (by its rendered key). */
+  readonly values: Map<string, number> = new Map<string, number>();
+  /** A counter with its metric name and help text. */
   constructor(readonly name: string, readonly help: string) {}
+  /** Adds `by` (default 1) to the count of `labels`. */
   inc(labels: Labels = {}, by = 1): void {
     const k = labelKey(labels);
     this.values.set(k, (this.values.get(k) ?? 0) + by);
   }
+  /** The metric in Prometheus text exposition format. */
   render(): string[] {
     const out = [
       `# HELP ${this.name} ${this.help}`,
@@ -31,16 +37,23 @@ class Counter {
   }
 }
 
-class Histogram {
-  readonly series = new Map<
+/** A labelled Prometheus histogram with fixed buckets. */
+export class Histogram {
+  /** Each label set's bucket counts, sum and count (by its rendered key). */
+  readonly series: Map<
+    string,
+    { counts: number[]; sum: number; n: number }
+  > = new Map<
     string,
     { counts: number[]; sum: number; n: number }
   >();
+  /** A histogram with its metric name, help text and bucket upper bounds. */
   constructor(
     readonly name: string,
     readonly help: string,
     readonly buckets: ReadonlyArray<number>,
   ) {}
+  /** Records one observation under `labels`. */
   observe(value: number, labels: Labels = {}): void {
     const k = labelKey(labels);
     let s = this.series.get(k);
@@ -54,6 +67,7 @@ class Histogram {
     s.sum += value;
     s.n++;
   }
+  /** The metric in Prometheus text exposition format. */
   render(): string[] {
     const out = [
       `# HELP ${this.name} ${this.help}`,
@@ -74,38 +88,46 @@ class Histogram {
 
 /** The server's metrics; one instance per app. */
 export class ServerMetrics {
-  readonly requests = new Counter(
+  /** HTTP requests by route and status. */
+  readonly requests: Counter = new Counter(
     "sentemb_http_requests_total",
     "HTTP requests by route and status.",
   );
-  readonly latency = new Histogram(
+  /** HTTP request latency by route. */
+  readonly latency: Histogram = new Histogram(
     "sentemb_http_request_duration_seconds",
     "HTTP request latency by route.",
     [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   );
-  readonly batchSize = new Histogram(
+  /** Inputs per model batch. */
+  readonly batchSize: Histogram = new Histogram(
     "sentemb_batch_size_inputs",
     "Inputs per model batch (after micro-batching).",
     [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
   );
-  readonly batchTokens = new Histogram(
+  /** Tokens per model batch. */
+  readonly batchTokens: Histogram = new Histogram(
     "sentemb_batch_size_tokens",
     "Tokens per model batch (after micro-batching).",
     [16, 64, 256, 1024, 4096, 16384, 65536],
   );
-  readonly tokens = new Counter(
+  /** Tokens embedded, by pipeline. */
+  readonly tokens: Counter = new Counter(
     "sentemb_input_tokens_total",
     "Tokens embedded, by pipeline.",
   );
-  readonly truncated = new Counter(
+  /** Inputs cut to the token limit, by pipeline. */
+  readonly truncated: Counter = new Counter(
     "sentemb_truncated_inputs_total",
     "Inputs cut to the token limit, by pipeline.",
   );
-  readonly rejected = new Counter(
+  /** Requests refused with 429, by pipeline. */
+  readonly rejected: Counter = new Counter(
     "sentemb_overloaded_total",
     "Requests refused with 429 because a pipeline's queue was full.",
   );
 
+  /** The metric in Prometheus text exposition format. */
   render(): string {
     return [
       ...this.requests.render(),

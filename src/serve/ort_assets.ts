@@ -8,7 +8,9 @@ const ASSET = /^ort[a-z0-9-]*(\.[a-z0-9]+)*\.(mjs|wasm)$/;
 
 /** An onnxruntime-web file for the page, from the installed package (no CDN). */
 export interface OrtAsset {
+  /** The file's bytes. */
   readonly body: Uint8Array<ArrayBuffer>;
+  /** Its content type. */
   readonly type: string;
 }
 

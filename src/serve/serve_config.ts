@@ -49,6 +49,7 @@ export interface ServeConfig {
   readonly corsOrigins: ReadonlyArray<string>;
 }
 
+/** The server's default limits and settings. */
 export const DEFAULT_SERVE_CONFIG: ServeConfig = {
   maxInputs: 2048,
   maxInputTokens: 8192,

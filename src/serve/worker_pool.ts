@@ -2,10 +2,11 @@ import type { BackendName } from "../forward/backend.ts";
 import type { Paths } from "../paths.ts";
 import type { PipelineSpec } from "../pipeline/spec.ts";
 import type { EmbedOptions, ServedPipeline } from "./embed_request.ts";
-import type { WorkerMessage, WorkerReply } from "./embed_worker.ts";
+import type { WorkerMessage, WorkerReply } from "./worker_messages.ts";
 import type { ServeConfig } from "./serve_config.ts";
 
-type Ok = Extract<WorkerReply, { ok: unknown }>["ok"];
+/** A worker's answer to an embedding request. */
+export type Ok = Extract<WorkerReply, { ok: unknown }>["ok"];
 
 /** A worker's failure: the typed error's fields, and whether loading failed. */
 export interface PoolFailure {
@@ -20,6 +21,7 @@ export interface PoolFailure {
  * with the pool); a request goes to the worker with the fewest in flight.
  */
 export interface WorkerPool {
+  /** The number of workers. */
   readonly size: number;
   /** Runs one request; rejects with a {@link PoolFailure}. */
   embed(
@@ -30,6 +32,7 @@ export interface WorkerPool {
   ): Promise<Ok>;
   /** Loads a pipeline in every worker; the dimension, or a PoolFailure. */
   load(model: string): Promise<number>;
+  /** Stops every worker. */
   close(): void;
 }
 

@@ -16,6 +16,7 @@ export const AbttStage: Schema.TaggedStruct<
   k: PositiveInt,
   fitOn: FitSource,
 });
+/** A `abtt` stage declaration, decoded. */
 export type AbttStage = typeof AbttStage.Type;
 
 /** Removes the mean and the top `k` directions of `fitOn` (default the corpus). */

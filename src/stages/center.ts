@@ -11,6 +11,7 @@ export const CenterStage: Schema.TaggedStruct<
   "center",
   { readonly fitOn: typeof FitSource }
 > = Schema.TaggedStruct("center", { fitOn: FitSource });
+/** A `center` stage declaration, decoded. */
 export type CenterStage = typeof CenterStage.Type;
 
 /** Centres vectors on the mean of `fitOn` (default the corpus). */

@@ -28,6 +28,7 @@ export const ContextualAverageStage: Schema.TaggedStruct<"contextualAverage", {
     layers: LayerSelection,
   },
 );
+/** A `contextualAverage` stage declaration, decoded. */
 export type ContextualAverageStage = typeof ContextualAverageStage.Type;
 
 /** "Avg." static vectors of `model` at `layers`, averaged over the corpus. */

@@ -28,6 +28,7 @@ export const FilterStage: Schema.TaggedStruct<"filter", {
     Schema.Struct({ count: PositiveInt, fitOn: FitSource }),
   ),
 });
+/** A `filter` stage declaration, decoded. */
 export type FilterStage = typeof FilterStage.Type;
 
 /** Drops special tokens, punctuation, `##` subwords and listed or frequent tokens. */

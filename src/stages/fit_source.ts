@@ -8,4 +8,5 @@ import { Schema } from "effect";
  */
 export const FitSource: Schema.Literals<readonly ["corpus", "input"]> = Schema
   .Literals(["corpus", "input"]);
+/** Where a stage's statistics are fitted: `corpus` or `input`. */
 export type FitSource = typeof FitSource.Type;

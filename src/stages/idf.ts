@@ -8,6 +8,7 @@ export const IdfStage: Schema.TaggedStruct<
   "idf",
   { readonly fitOn: typeof FitSource }
 > = Schema.TaggedStruct("idf", { fitOn: FitSource });
+/** A `idf` stage declaration, decoded. */
 export type IdfStage = typeof IdfStage.Type;
 
 /** idf token weights fitted on `fitOn` (default the corpus). */

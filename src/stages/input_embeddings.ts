@@ -9,6 +9,7 @@ export const InputEmbeddingsStage: Schema.TaggedStruct<"inputEmbeddings", {
   model: Schema.String,
   file: Schema.optionalKey(Schema.String),
 });
+/** A `inputEmbeddings` stage declaration, decoded. */
 export type InputEmbeddingsStage = typeof InputEmbeddingsStage.Type;
 
 /** Model `model`'s input embedding table. */

@@ -11,6 +11,7 @@ export const L2Stage: Schema.TaggedStruct<
   "l2",
   {},
 );
+/** A `l2` stage declaration, decoded. */
 export type L2Stage = typeof L2Stage.Type;
 
 /** Unit-length vectors. */

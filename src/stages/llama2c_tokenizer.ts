@@ -13,6 +13,7 @@ export const Llama2cTokenizerStage: Schema.TaggedStruct<"llama2cTokenizer", {
   model: Schema.String,
   tokenizer: Schema.String,
 });
+/** A `llama2cTokenizer` stage declaration, decoded. */
 export type Llama2cTokenizerStage = typeof Llama2cTokenizerStage.Type;
 
 /** The tokenizer of llama2.c checkpoint `model` (file `tokenizer`). */

@@ -17,6 +17,7 @@ export const PoolMode: Schema.Literals<
   "mask",
   "meanSqrtLen",
 ]);
+/** How token vectors are pooled into one. */
 export type PoolMode = typeof PoolMode.Type;
 
 /** How token vectors become one sentence vector. */
@@ -24,6 +25,7 @@ export const PoolStage: Schema.TaggedStruct<
   "pool",
   { readonly mode: typeof PoolMode }
 > = Schema.TaggedStruct("pool", { mode: PoolMode });
+/** A `pool` stage declaration, decoded. */
 export type PoolStage = typeof PoolStage.Type;
 
 /** Pools by `mode`. */

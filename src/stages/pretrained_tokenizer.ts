@@ -9,6 +9,7 @@ export const PretrainedTokenizerStage: Schema.TaggedStruct<
   "pretrainedTokenizer",
   { model: Schema.String },
 );
+/** A `pretrainedTokenizer` stage declaration, decoded. */
 export type PretrainedTokenizerStage = typeof PretrainedTokenizerStage.Type;
 
 /** The tokenizer of model `model`. */

@@ -10,6 +10,7 @@ export const PromptStage: Schema.TaggedStruct<
   "prompt",
   typeof PromptSpec.fields
 > = Schema.TaggedStruct("prompt", PromptSpec.fields);
+/** A `prompt` stage declaration, decoded. */
 export type PromptStage = typeof PromptStage.Type;
 
 /** Wraps sentences in `template` (one `[X]` slot). */

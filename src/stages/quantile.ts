@@ -17,6 +17,7 @@ export const QuantileStage: Schema.TaggedStruct<"quantile", {
   quantiles: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThan(1))),
   fitOn: FitSource,
 });
+/** A `quantile` stage declaration, decoded. */
 export type QuantileStage = typeof QuantileStage.Type;
 
 /** Maps each dimension through its CDF on `fitOn` (default the corpus). */

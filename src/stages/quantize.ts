@@ -24,6 +24,7 @@ export const QuantizeStage: Schema.TaggedStruct<"quantize", {
   precision: Schema.Literals(["int8", "binary", "ubinary"]),
   fitOn: Schema.optionalKey(FitSource),
 });
+/** A `quantize` stage declaration, decoded. */
 export type QuantizeStage = typeof QuantizeStage.Type;
 
 /** Quantizes the output to `precision`. */

@@ -14,6 +14,7 @@ export const RandomVectorsStage: Schema.TaggedStruct<"randomVectors", {
   dim: PositiveInt,
   seed: NonNegativeInt,
 });
+/** A `randomVectors` stage declaration, decoded. */
 export type RandomVectorsStage = typeof RandomVectorsStage.Type;
 
 /** `dim`-dimensional seeded random token vectors. */

@@ -95,6 +95,7 @@ export const StageDeclaration: Schema.Union<
   QuantizeStage,
   WordVectorsStage,
 ]);
+/** Any stage's declaration. */
 export type StageDeclaration = typeof StageDeclaration.Type;
 
 /** A stage module of any phase. */

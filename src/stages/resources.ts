@@ -42,13 +42,17 @@ export type LoadError =
 
 /** What a shipped artifact holds: token statistics and sections by stage position. */
 export interface ArtifactContents {
+  /** The corpus token statistics, when shipped. */
   readonly stats?: TokenStats;
+  /** Each sentence step's section, by its position in the pipeline. */
   readonly sections: ReadonlyMap<number, ArtifactSection>;
 }
 
 /** A transformer stage with its description for clients. */
 export interface LoadedStage {
+  /** The stage that pools sentences. */
   readonly stage: TransformerStage;
+  /** Its description for clients. */
   readonly transformer: LoadedTransformer;
 }
 
@@ -59,12 +63,15 @@ export interface LoadedStage {
  * it fetched. The one assembly (`assemblePipeline`) runs on either.
  */
 export interface PipelineResources {
+  /** Opens a tokenizer stage. */
   readonly tokenizer: (
     d: { readonly _tag: string },
   ) => Effect.Effect<Tokenizer, LoadError>;
+  /** Opens a static vectors stage. */
   readonly staticVectors: (
     d: { readonly _tag: string },
   ) => Effect.Effect<StaticEncoder, LoadError>;
+  /** Opens a transformer stage with its tokenizer. */
   readonly transformer: (
     d: {
       readonly model: string;
@@ -83,6 +90,7 @@ export interface PipelineResources {
       readonly tokenizer?: string;
     },
   ) => Effect.Effect<string | undefined, LoadError>;
+  /** A model's sentence-transformers modules. */
   readonly stModules: (model: string) => Effect.Effect<StModuleList, LoadError>;
   /** Up to `limit` sentences of the general corpus. */
   readonly corpus: (
@@ -91,6 +99,7 @@ export interface PipelineResources {
     { readonly label: string; readonly sentences: ReadonlyArray<string> },
     LoadError
   >;
+  /** A shipped artifact's contents, by hash. */
   readonly artifact: (
     hash: string,
     fittedFor: string,

@@ -19,6 +19,7 @@ export const SentenceTransformersStage: Schema.TaggedStruct<
   "sentenceTransformers",
   {},
 );
+/** A `sentenceTransformers` stage declaration, decoded. */
 export type SentenceTransformersStage = typeof SentenceTransformersStage.Type;
 
 /** The model folder's own Dense/Normalize modules. */

@@ -11,6 +11,7 @@ export const SifStage: Schema.TaggedStruct<
   a: Schema.Number.check(Schema.isGreaterThan(0)),
   fitOn: FitSource,
 });
+/** A `sif` stage declaration, decoded. */
 export type SifStage = typeof SifStage.Type;
 
 /** SIF token weights with parameter `a` (default 1e-3) fitted on `fitOn`. */

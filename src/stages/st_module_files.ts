@@ -17,6 +17,7 @@ export type StModule =
   }
   | { readonly kind: "normalize" };
 
+/** A model's sentence-transformers modules, in order. */
 export type StModuleList = ReadonlyArray<StModule>;
 
 // sentence-transformers' Pooling flags, as the pooling this library names.

@@ -22,16 +22,20 @@ export const PHASES = [
   "pool",
   "sentence",
 ] as const;
+/** The phase a stage runs in. */
 export type Phase = typeof PHASES[number];
 
 /** A declaration: the JSON a pipeline writes for one stage. */
 export interface Declaration {
+  /** The stage's kind. */
   readonly _tag: string;
 }
 
 /** What every stage module says about itself. */
 export interface StageModule<D extends Declaration = Declaration> {
+  /** The declaration's `_tag`. */
   readonly tag: D["_tag"];
+  /** The phase it runs in. */
   readonly phase: Phase;
   /** Its declaration, a tagged struct. */
   readonly schema: Schema.Codec<D, unknown>;
@@ -74,16 +78,19 @@ export interface StepFitInput {
   readonly tokenizer: Tokenizer;
   /** The step's section of the shipped artifact, when there is one. */
   readonly shipped: ArtifactSection | undefined;
+  /** The pipeline's resources. */
   readonly resources: PipelineResources;
 }
 
 /** A batch as a sentence step may read it besides its vectors. */
 export interface StepBatch {
+  /** The batch's tokenized sentences. */
   readonly tokens: ReadonlyArray<Tokenized>;
 }
 
 /** The token phase as later steps check it. */
 export interface TokenPhaseView {
+  /** The pooling mode. */
   readonly pooling: string;
   /** The transformer's model id, for a transformer pipeline. */
   readonly transformerModel: string | undefined;
@@ -99,13 +106,16 @@ export interface SentenceStepModule<
   D extends Declaration = Declaration,
   F = unknown,
 > extends StageModule<D> {
+  /** Sentence steps run after pooling. */
   readonly phase: "sentence";
+  /** Fits the step's statistics. */
   fit(
     d: D,
     input: StepFitInput,
   ): Effect.Effect<F, LoadError | BadConfig>;
   /** Pure: a new batch, the input untouched. */
   apply(fitted: F, x: Embeddings, batch: StepBatch): Embeddings;
+  /** The dimension of its output for an input of `inputDim`. */
   outputDim(fitted: F, inputDim: number): number;
   /**
    * Its section of an artifact. `decode` (throws a RangeError when
@@ -116,6 +126,7 @@ export interface SentenceStepModule<
     encode(fitted: F): ArtifactSection;
     decode?(section: ArtifactSection, inputDim: number, d: D): F;
   };
+  /** How it changes the pipeline's output prefix. */
   readonly prefix: PrefixEffect;
   /** The number type of its output (quantization steps); float32 otherwise. */
   precision?(d: D): OutputPrecision;

@@ -23,6 +23,7 @@ export const StaticMixStage: Schema.TaggedStruct<"staticMix", {
   vectors: StaticVectorsStage,
   weight: Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 })),
 });
+/** A `staticMix` stage declaration, decoded. */
 export type StaticMixStage = typeof StaticMixStage.Type;
 
 /** Mixes in static `vectors` with `weight`. */

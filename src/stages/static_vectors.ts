@@ -28,6 +28,7 @@ export const StaticVectorsStage: Schema.Union<
   InputEmbeddingsStage,
   ContextualAverageStage,
 ]);
+/** Any static vectors stage declaration, decoded. */
 export type StaticVectorsStage = typeof StaticVectorsStage.Type;
 
 /** The static vector modules by tag. */

@@ -16,6 +16,7 @@ export type StatsBySource = (source: FitSource) => TokenStats;
 /** A prompt: wraps the sentence before tokenization. */
 export interface PromptModule<D extends Declaration = Declaration>
   extends StageModule<D> {
+  /** Prompts run first. */
   readonly phase: "prompt";
 }
 
@@ -25,22 +26,28 @@ export interface PromptModule<D extends Declaration = Declaration>
  */
 export interface TokenizerModule<D extends Declaration = Declaration>
   extends StageModule<D> {
+  /** Tokenizers run after the prompt. */
   readonly phase: "tokenizer";
 }
 
 /** What fitting a static table over the corpus reads. */
 export interface TableInput {
+  /** Sentences of the fitting corpus. */
   readonly corpus: ReadonlyArray<string>;
+  /** The pipeline's tokenizer. */
   readonly tokenizer: Tokenizer;
   /** Its section of the shipped artifact, when there is one. */
   readonly shipped: ArtifactSection | undefined;
+  /** The pipeline's resources. */
   readonly resources: PipelineResources;
 }
 
 /** A table of token vectors (static encoders). */
 export interface StaticVectorsModule<D extends Declaration = Declaration>
   extends StageModule<D> {
+  /** Vectors stages run after the tokenizer. */
   readonly phase: "vectors";
+  /** A static table of token vectors. */
   readonly kind: "static";
   /** Whether token ids must come from the model's own tokenizer. */
   readonly needsModelTokenizer: boolean;
@@ -60,10 +67,13 @@ export interface StaticVectorsModule<D extends Declaration = Declaration>
 /** A transformer run on the sentence: contextual token vectors. */
 export interface TransformerVectorsModule<D extends Declaration = Declaration>
   extends StageModule<D> {
+  /** Vectors stages run after the tokenizer. */
   readonly phase: "vectors";
+  /** A transformer's contextual token states. */
   readonly kind: "transformer";
 }
 
+/** Any vectors stage module. */
 export type VectorsModule<D extends Declaration = Declaration> =
   | StaticVectorsModule<D>
   | TransformerVectorsModule<D>;
@@ -71,21 +81,27 @@ export type VectorsModule<D extends Declaration = Declaration> =
 /** A token weight fitted from statistics (idf, SIF). */
 export interface WeightingModule<D extends Declaration = Declaration>
   extends StageModule<D> {
+  /** Weightings run after the vectors. */
   readonly phase: "weighting";
+  /** Each token's weight, from the fitted statistics. */
   weight(d: D, stats: StatsBySource): TokenWeight;
 }
 
 /** Which tokens take part in pooling. */
 export interface FilterModule<D extends Declaration = Declaration>
   extends StageModule<D> {
+  /** Filters run after the weighting. */
   readonly phase: "filter";
+  /** Which tokens are kept, from the fitted statistics. */
   keep(d: D, stats: StatsBySource): TokenFilter;
 }
 
 /** How token vectors become one sentence vector. */
 export interface PoolModule<D extends Declaration = Declaration>
   extends StageModule<D> {
+  /** Pooling runs last in the token phase. */
   readonly phase: "pool";
+  /** The pooling mode it declares. */
   mode(d: D): ContextualPooling;
 }
 

@@ -23,6 +23,7 @@ export const TokenPrepending: Schema.Struct<{
   /** The placeholder's token id (default 0: any fixed vector will do). */
   placeholderId: Schema.optionalKey(NonNegativeInt),
 });
+/** Token Prepending's settings on a transformer stage. */
 export type TokenPrepending = typeof TokenPrepending.Type;
 
 /**
@@ -45,6 +46,7 @@ export const TransformerStage: Schema.TaggedStruct<"transformer", {
   maxTokens: Schema.optionalKey(PositiveInt),
   tokenPrepending: Schema.optionalKey(TokenPrepending),
 });
+/** A `transformer` stage declaration, decoded. */
 export type TransformerStage = typeof TransformerStage.Type;
 
 /** Runs `model` and reads the hidden states `options.layers` (default: the last). */

@@ -15,6 +15,7 @@ export const TruncateStage: Schema.TaggedStruct<
 > = Schema.TaggedStruct("truncate", {
   dims: PositiveInt,
 });
+/** A `truncate` stage declaration, decoded. */
 export type TruncateStage = typeof TruncateStage.Type;
 
 /** The first `dims` components. */

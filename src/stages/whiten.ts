@@ -24,6 +24,7 @@ export const WhitenStage: Schema.TaggedStruct<"whiten", {
   ),
   fitOn: FitSource,
 });
+/** A `whiten` stage declaration, decoded. */
 export type WhitenStage = typeof WhitenStage.Type;
 
 /** Whitens on `fitOn` (default the corpus), keeping `k` directions. */

@@ -10,6 +10,7 @@ export const WordTokenizerStage: Schema.TaggedStruct<"wordTokenizer", {
   /** Reduce words to Porter stems ("playing" → "plai"). */
   stem: Schema.optionalKey(Schema.Boolean),
 });
+/** A `wordTokenizer` stage declaration, decoded. */
 export type WordTokenizerStage = typeof WordTokenizerStage.Type;
 
 /** Splits text into words (lowercased, optionally stemmed). */

@@ -8,6 +8,7 @@ export const WordVectorsStage: Schema.TaggedStruct<
 > = Schema.TaggedStruct("wordVectors", {
   file: Schema.String,
 });
+/** A `wordVectors` stage declaration, decoded. */
 export type WordVectorsStage = typeof WordVectorsStage.Type;
 
 /** Word vectors read from `file` (word2vec/GloVe text format). */

@@ -11,6 +11,7 @@ export const ZscoreStage: Schema.TaggedStruct<
   "zscore",
   { readonly fitOn: typeof FitSource }
 > = Schema.TaggedStruct("zscore", { fitOn: FitSource });
+/** A `zscore` stage declaration, decoded. */
 export type ZscoreStage = typeof ZscoreStage.Type;
 
 /** Standardises each dimension on `fitOn` (default the corpus). */

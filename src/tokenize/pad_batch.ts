@@ -4,9 +4,13 @@
  * right, decoders on the left (so every row's last real token is at the end).
  */
 export interface PaddedBatch {
+  /** The number of rows. */
   readonly batch: number;
+  /** The padded sequence length. */
   readonly seq: number;
+  /** Token ids, `batch × seq`. */
   readonly ids: Int32Array;
+  /** 1 where a position holds a real token. */
   readonly mask: Uint8Array;
   /** Segment ids for encoders that take `token_type_ids`; zeros when absent. */
   readonly typeIds?: Int32Array;

@@ -6,9 +6,13 @@ import type { Tokenized } from "./tokenized.ts";
  * often it occurs. Special tokens are left out: every sentence has them.
  */
 export interface TokenStats {
+  /** The number of sentences counted. */
   readonly sentences: number;
+  /** The number of tokens counted. */
   readonly tokens: number;
+  /** Document frequency: sentences each token occurs in. */
   readonly df: ReadonlyMap<string, number>;
+  /** Occurrences of each token. */
   readonly count: ReadonlyMap<string, number>;
 }
 

@@ -4,7 +4,9 @@
  * hashes of the token text for the vocabulary-free word tokenizer.
  */
 export interface Tokenized {
+  /** The tokens. */
   readonly tokens: ReadonlyArray<string>;
+  /** The token ids. */
   readonly ids: Uint32Array;
   /** 1 where the token is a special token ([CLS], [SEP], <s>, ...). */
   readonly special: Uint8Array;
@@ -14,7 +16,9 @@ export interface Tokenized {
 
 /** Splits sentences into tokens; pure and synchronous once loaded. */
 export interface Tokenizer {
+  /** A name for logs and errors. */
   readonly name: string;
+  /** Splits a text into tokens. */
   tokenize(text: string): Tokenized;
   /** The id batches are padded with (transformer tokenizers). */
   readonly padId?: number;

@@ -4,6 +4,7 @@ import { findNamedLayers } from "./named_layers.ts";
 import { findSkipChain } from "./skip_chain.ts";
 import type { FinalState, LayerMap } from "./layer_map.ts";
 
+/** The prefix of the graph outputs the rewrite exposes (`hidden_states.0 … hidden_states.L`). */
 export const HIDDEN_STATE_PREFIX = "hidden_states.";
 
 /**

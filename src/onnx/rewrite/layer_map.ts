@@ -7,11 +7,13 @@ export type Tap =
   | { readonly kind: "tensor"; readonly tensor: string }
   | { readonly kind: "skipSum"; readonly node: number };
 
+/** Where a graph's hidden states are, found by one of the rewrite's rules. */
 export interface LayerMap {
   /** Which rule found the layers: `skip-norm-chain`, `post-norm` or `pre-norm`. */
   readonly strategy: string;
   /** Number of transformer layers L; `taps` holds L + 1 hidden states. */
   readonly layers: number;
+  /** Where each hidden state is read, 0 … L. */
   readonly taps: ReadonlyArray<Tap>;
 }
 

@@ -14,8 +14,11 @@ const REWRITE_VERSION = 1;
 
 /** A graph input as declared: dims are numbers or symbolic names. */
 export interface InputSpec {
+  /** The input's name. */
   readonly name: string;
+  /** The ONNX element type (a `TensorProto.DataType`). */
   readonly elemType: number;
+  /** Its shape. */
   readonly dims: ReadonlyArray<number | string>;
 }
 
@@ -25,10 +28,13 @@ export interface RewrittenModel {
   readonly source: string;
   /** The rewritten file (`<cache>/rewritten/<key>/<name>.onnx`). */
   readonly path: string;
+  /** Which rule found the layers. */
   readonly strategy: string;
+  /** The number of transformer layers L. */
   readonly layers: number;
   /** `hidden_states.0 … hidden_states.L`. */
   readonly hiddenStates: ReadonlyArray<string>;
+  /** The graph's inputs. */
   readonly inputs: ReadonlyArray<InputSpec>;
   /**
    * Source files of external weights (`model.onnx_data`), symlinked beside

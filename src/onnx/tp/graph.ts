@@ -14,7 +14,9 @@ export const TP_MASK_INPUT = "tp_mask";
 
 /** Decoder layers `start ≤ l < exit` get their input's `<PST>` row overwritten. */
 export interface LayerRange {
+  /** The first layer rewritten. */
   readonly start: number;
+  /** The first layer not rewritten. */
   readonly exit: number;
 }
 

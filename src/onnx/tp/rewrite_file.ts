@@ -17,7 +17,9 @@ export interface TokenPrependingModel {
   readonly source: string;
   /** The rewritten file (`<cache>/tp/<key>/<name>.onnx`), with a `tp_mask` input. */
   readonly path: string;
+  /** The first layer rewritten. */
   readonly start: number;
+  /** The first layer not rewritten. */
   readonly exit: number;
   /** The decoder's layer count L. */
   readonly layers: number;

@@ -5,6 +5,7 @@ import { runMain } from "../src/cli/run_main.ts";
 import { loadGeneralCorpus } from "../src/corpus/general_corpus.ts";
 import { BadConfig } from "../src/errors.ts";
 import { Paths } from "../src/paths.ts";
+import { hasTime, runMeasured } from "./peak_rss.ts";
 
 const USAGE =
   `Usage: deno task bench:ingest [--sentences N] [--pipeline NAME|FILE]
@@ -58,65 +59,23 @@ const writeInput = async (path: string, sentences: string[], n: number) => {
   return bytes;
 };
 
-const hasTime = (() => {
-  try {
-    return Deno.statSync("/usr/bin/time").isFile;
-  } catch {
-    return false;
-  }
-})();
-
-const peakKb = async (pid: number): Promise<number> => {
-  const out = await new Deno.Command("cat", {
-    args: [`/proc/${pid}/status`],
-    stdout: "piped",
-    stderr: "null",
-  }).output();
-  const s = new TextDecoder().decode(out.stdout);
-  return Number(s.match(/^VmHWM:\s+(\d+) kB/m)?.[1] ?? 0);
-};
-
 /** Runs embed as a child: its wall seconds and peak RSS in MiB. */
-const runEmbed = async (args: string[]) => {
-  const embed = [
-    Deno.execPath(),
-    "run",
-    "--allow-read",
-    "--allow-env",
-    "--allow-write",
-    "--allow-sys",
-    "--allow-ffi",
-    `${root}src/cli/embed.ts`,
-    ...args,
-  ];
-  const started = performance.now();
-  const child = new Deno.Command(hasTime ? "/usr/bin/time" : embed[0], {
-    args: hasTime ? ["-v", ...embed] : embed.slice(1),
-    cwd: root,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  let peak = 0;
-  let running = !hasTime;
-  const poll = (async () => {
-    while (running) {
-      peak = Math.max(peak, await peakKb(child.pid));
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  })();
-  const out = await child.output();
-  const seconds = (performance.now() - started) / 1000;
-  running = false;
-  await poll;
-  const stderr = new TextDecoder().decode(out.stderr);
-  if (hasTime) {
-    peak = Number(
-      stderr.match(/Maximum resident set size \(kbytes\): (\d+)/)?.[1] ?? 0,
-    );
-  }
-  return { code: out.code, stderr, seconds, peakMb: peak / 1024 };
-};
+const runEmbed = (args: string[]) =>
+  runMeasured(
+    [
+      Deno.execPath(),
+      "run",
+      "--allow-read",
+      "--allow-env",
+      "--allow-write",
+      "--allow-sys",
+      "--allow-ffi",
+      `${root}src/cli/embed.ts`,
+      ...args,
+    ],
+    root,
+    200,
+  );
 
 /** Bytes of a file, or of every file under a folder (a LanceDB dataset). */
 const treeBytes = async (path: string): Promise<number> => {

@@ -1,6 +1,7 @@
 import "../temp_cache.ts";
 import assert from "node:assert/strict";
 import { Effect } from "effect";
+import { runMeasured } from "../../bench/peak_rss.ts";
 import { embedWith, row, ServicesFromEnv } from "../../mod.ts";
 
 /**
@@ -53,61 +54,12 @@ const writeInput = async (path: string) => {
   await Deno.writeTextFile(path, parts.join("\n") + "\n");
 };
 
-const TIME = "/usr/bin/time";
-const hasTime = (() => {
-  try {
-    return Deno.statSync(TIME).isFile;
-  } catch {
-    return false;
-  }
-})();
-
-/**
- * VmHWM of a running process, in kB (0 once it is gone), read by `cat`:
- * Deno lets a script read /proc only with every permission.
- */
-const peakKb = async (pid: number): Promise<number> => {
-  const out = await new Deno.Command("cat", {
-    args: [`/proc/${pid}/status`],
-    stdout: "piped",
-    stderr: "null",
-  }).output();
-  const s = new TextDecoder().decode(out.stdout);
-  return Number(s.match(/^VmHWM:\s+(\d+) kB/m)?.[1] ?? 0);
-};
-
-/**
- * Runs embed and measures the child's peak RSS: by `/usr/bin/time -v` where
- * it is, else by polling its VmHWM while it runs.
- */
-const embedPolled = async (args: string[]) => {
-  const embed = [Deno.execPath(), "run", ...PERMS, "src/cli/embed.ts", ...args];
-  const child = new Deno.Command(hasTime ? TIME : embed[0], {
-    args: hasTime ? ["-v", ...embed] : embed.slice(1),
-    cwd: root,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  let peak = 0;
-  let running = !hasTime;
-  const poll = (async () => {
-    while (running) {
-      peak = Math.max(peak, await peakKb(child.pid));
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
-  const out = await child.output();
-  running = false;
-  await poll;
-  const stderr = new TextDecoder().decode(out.stderr);
-  if (hasTime) {
-    peak = Number(
-      stderr.match(/Maximum resident set size \(kbytes\): (\d+)/)?.[1] ?? 0,
-    );
-  }
-  return { code: out.code, stderr, peakMb: peak / 1024 };
-};
+/** Runs embed and measures the child's peak RSS (bench/peak_rss.ts). */
+const embedPolled = (args: string[]) =>
+  runMeasured(
+    [Deno.execPath(), "run", ...PERMS, "src/cli/embed.ts", ...args],
+    root,
+  );
 
 /** The library's vectors for `texts`, cut to `DIMS` as `--dimensions` does. */
 const libraryRows = async (texts: string[]) => {

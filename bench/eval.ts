@@ -31,6 +31,7 @@ import { ServicesFromEnv } from "../src/services.ts";
 import {
   bestMarkdown,
   bestPerSuite,
+  type PipelineResult,
   resultJson,
   type Suite,
   SUITES,
@@ -112,8 +113,29 @@ const writeReports = (dir: string, files: Record<string, string>) =>
         subject: "--out",
         reason: `cannot write to ${dir} (${
           e instanceof Error ? e.message : String(e)
-        }); deno task eval may write under out/ and .cache/`,
+        })`,
       }),
+  });
+
+/**
+ * Prints the results, then writes the reports under `--out` (results.json,
+ * report.md and whatever `more` adds): a report that cannot be written loses
+ * nothing.
+ */
+const emitResults = (
+  json: unknown,
+  markdown: string,
+  more: () => Record<string, string> = () => ({}),
+) =>
+  Effect.gen(function* () {
+    console.log(flags.json ? JSON.stringify(json) : markdown);
+    if (flags.out) {
+      yield* writeReports(flags.out, {
+        "results.json": JSON.stringify(json, null, 2),
+        "report.md": `${markdown}\n`,
+        ...more(),
+      });
+    }
   });
 
 /** Whether `dir` can take the reports, checked before any work. */
@@ -131,7 +153,7 @@ const checkOut = (dir: string) =>
             subject: "--out",
             reason: `cannot write to ${dir} (${
               e instanceof Error ? e.message : String(e)
-            }); deno task eval may write under out/ and .cache/`,
+            })`,
           }),
       })
     ),
@@ -195,14 +217,7 @@ const ownFile = (file: string, suite: OwnSuite) =>
         `| ${k} | ${Number.isInteger(v) ? v : (v as number).toFixed(2)} |`
       ),
     ].join("\n");
-    // Results first: a report that cannot be written loses nothing.
-    console.log(flags.json ? JSON.stringify(json) : markdown);
-    if (flags.out) {
-      yield* writeReports(flags.out, {
-        "results.json": JSON.stringify(json, null, 2),
-        "report.md": `${markdown}\n`,
-      });
-    }
+    yield* emitResults(json, markdown);
   });
 
 const program = Effect.gen(function* () {
@@ -252,7 +267,7 @@ const program = Effect.gen(function* () {
     total: variants.length * stepsPerPipeline(settings),
   };
   const started = performance.now();
-  const results = [];
+  const results: PipelineResult[] = [];
   for (const v of variants) {
     results.push(
       yield* withArtifactsBeside([sourced])(
@@ -286,22 +301,16 @@ const program = Effect.gen(function* () {
     ...results.map((r) => pipelineMarkdown(r, variant)),
     `Total: ${seconds.toFixed(1)} s; matrix products on ${settings.gemm.name}.`,
   ].join("\n\n");
-  // Results first: a report that cannot be written loses nothing.
-  console.log(flags.json ? JSON.stringify(json) : markdown);
-  if (flags.out) {
-    yield* writeReports(flags.out, {
-      "results.json": JSON.stringify(json, null, 2),
-      "report.md": `${markdown}\n`,
-      "report.html": reportHtml(results, {
-        pipeline: base.name,
-        suite,
-        "STS text": variant,
-        variants: String(results.length),
-        "matrix products": settings.gemm.name,
-        "total seconds": seconds.toFixed(1),
-      }),
-    });
-  }
+  yield* emitResults(json, markdown, () => ({
+    "report.html": reportHtml(results, {
+      pipeline: base.name,
+      suite,
+      "STS text": variant,
+      variants: String(results.length),
+      "matrix products": settings.gemm.name,
+      "total seconds": seconds.toFixed(1),
+    }),
+  }));
 });
 
 // Hidden states go through the on-disk cache: grid variants share one

@@ -175,10 +175,6 @@ const combinationProblem = (plan: Plan): string | undefined => {
   return undefined;
 };
 
-/** Every declaration of the plan with its module, in list order. */
-export const planStages = (plan: Plan): ReadonlyArray<StageDeclaration> =>
-  plan.spec.stages;
-
 /**
  * The plan of a pipeline already known to be valid (a decoded registry
  * entry); throws the BadConfig otherwise.

@@ -17,7 +17,7 @@ import type {
   TokenPrependingUnsupported,
 } from "../onnx/tp/errors.ts";
 import type { StaticEncoder } from "../aggregate/static_encoder.ts";
-import type { Tokenized, Tokenizer } from "../tokenize/tokenized.ts";
+import type { Tokenizer } from "../tokenize/tokenized.ts";
 import type {
   LoadedTransformer,
   StageOptions,
@@ -105,6 +105,3 @@ export interface PipelineResources {
     fittedFor: string,
   ) => Effect.Effect<ArtifactContents, LoadError>;
 }
-
-/** Tokenized corpus sentences, as steps that average over a corpus read them. */
-export type TokenizedCorpus = ReadonlyArray<Tokenized>;

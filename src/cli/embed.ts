@@ -9,7 +9,7 @@ const USAGE =
          [--to lancedb://PATH/TABLE] [--format jsonl|npy|f32|parquet] [--input-format text|jsonl|csv|tsv]
          [--id-field F] [--text-field F] [--ids] [--text] [--normalize]
          [--dimensions K] [--max-chars N] [--over-length truncate|skip|fail]
-         [--skip-invalid]
+         [--skip-invalid] [--fit-sample N]
 
 Streams sentences (stdin unless --input) through a pipeline, batch by batch,
 in bounded memory, and writes each batch as it is done.
@@ -35,7 +35,8 @@ in bounded memory, and writes each batch as it is done.
   --over-length   what to do over the cap: truncate, skip, fail (default)
   --skip-invalid  skip lines that are not valid UTF-8 instead of failing
 A transductive pipeline (statistics fitted on the input) reads --input twice
-and refuses stdin. A broken pipe (| head) ends quietly with status 0.
+and refuses stdin; its first pass keeps a uniform sample of at most
+--fit-sample sentences (default 100000; all of them when there are no more). A broken pipe (| head) ends quietly with status 0.
 ${MODEL_USAGE}
 Default pipeline: ${DEFAULT_PIPELINE} (offline, no download).`;
 
@@ -55,6 +56,7 @@ const flags = parseFlags(Deno.args, {
   "max-chars": { type: "string" },
   "over-length": { type: "string" },
   "skip-invalid": { type: "boolean" },
+  "fit-sample": { type: "string" },
   help: { type: "boolean" },
   ...MODEL_FLAGS,
 }, USAGE);
@@ -111,5 +113,6 @@ await runMain(runEmbed({
     flags["over-length"],
   ),
   skipInvalid: flags["skip-invalid"] ?? false,
+  fitSample: positiveInt("fit-sample", flags["fit-sample"]),
   model: flags,
 }));

@@ -10,6 +10,7 @@ import {
   type RecordsOptions,
 } from "../io/read_records.ts";
 import { formatFromPath } from "../io/read_records.ts";
+import { reservoir } from "../io/reservoir.ts";
 import type { InputRecord, ReadStats, TooLongPolicy } from "../io/record.ts";
 import { stdoutSink, stopQuietlyWhenOutputCloses } from "../io/sink.ts";
 import { fileSink } from "../io/sink.ts";
@@ -24,6 +25,7 @@ import type {
   RowData,
   WriteSummary,
 } from "../io/writer.ts";
+import { seededRandom } from "../eval/seeded_random.ts";
 import { statisticsOf } from "../pipeline/describe.ts";
 import type { Embedder } from "../pipeline/embedder.ts";
 import { loadPipeline } from "../pipeline/load.ts";
@@ -56,6 +58,12 @@ export interface EmbedCommand {
   readonly maxChars?: number;
   readonly overLength?: TooLongPolicy;
   readonly skipInvalid: boolean;
+  /**
+   * A transductive pipeline's first pass fits on a uniform sample of at
+   * most this many input sentences (default {@link FIT_SAMPLE}); all of
+   * them when the input has no more.
+   */
+  readonly fitSample?: number;
   /** Rows per batch; default 1,024 (64 for a transformer). */
   readonly maxRows?: number;
   /** Tokens per batch; default 65,536 (8,192 padded for a transformer). */
@@ -173,18 +181,28 @@ const recordsOptions = (
   ...(cmd.textField === undefined ? {} : { textField: cmd.textField }),
 });
 
-/** The texts of a whole file, for a transductive pipeline's first pass. */
-const readAllTexts = async (
+/** The default cap on a transductive pipeline's first-pass sample. */
+export const FIT_SAMPLE = 100_000;
+
+/**
+ * A transductive pipeline's first pass: a uniform sample (seeded, so a
+ * re-run fits the same statistics) of at most `capacity` of the file's
+ * texts, in file order, and how many the file holds. Memory is the sample,
+ * whatever the file's size.
+ */
+const sampleTexts = async (
   path: string,
   options: RecordsOptions,
-): Promise<string[]> => {
+  capacity: number,
+): Promise<{ texts: string[]; total: number }> => {
   const input = await openInput(path);
-  const texts: string[] = [];
+  const sample = reservoir<string>(capacity, seededRandom(FIT_SEED));
   for await (const r of readRecords(input.stream, options).records) {
-    texts.push(r.text);
+    sample.offer(r.text);
   }
-  return texts;
+  return { texts: sample.sample(), total: sample.seen() };
 };
+const FIT_SEED = 20_161;
 
 /** What was skipped or cut, for stderr; empty when nothing was. */
 export const skippedNote = (stats: ReadStats): string => {
@@ -314,13 +332,26 @@ export const runEmbed = (cmd: EmbedCommand) =>
               "--pipeline NAME.json",
           });
         }
-        const texts = yield* Effect.tryPromise({
+        const { texts, total } = yield* Effect.tryPromise({
           try: () =>
-            readAllTexts(userPath(cmd.input!), recordsOptions(cmd, source)),
+            sampleTexts(
+              userPath(cmd.input!),
+              recordsOptions(cmd, source),
+              cmd.fitSample ?? FIT_SAMPLE,
+            ),
           catch: asFailure(source),
         });
         if (texts.length === 0) {
           return yield* new EmptyInput({ reason: `no sentences in ${source}` });
+        }
+        if (texts.length < total) {
+          yield* Effect.sync(() =>
+            console.error(
+              `embed: statistics fitted on a uniform sample of ` +
+                `${texts.length.toLocaleString("en-US")} of ` +
+                `${total.toLocaleString("en-US")} sentences (--fit-sample N)`,
+            )
+          );
         }
         return yield* pipeline.fit(texts);
       }),

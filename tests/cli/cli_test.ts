@@ -308,6 +308,30 @@ Deno.test("embed: a transductive pipeline refuses stdin and fits on a file in a 
     ]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.deepEqual(jsonLines(ok.stdout).map((l) => l.id), ["1", "3", "4"]);
+    // A sample as large as the file is the whole file: the same vectors,
+    // and nothing said. A smaller one says so, and fits other statistics.
+    const whole = await cli(EMBED, [
+      "--pipeline",
+      "random-stems-idf",
+      "--input",
+      path,
+      "--fit-sample",
+      "3",
+    ]);
+    assert.equal(whole.code, 0, whole.stderr);
+    assert.equal(whole.stderr, "");
+    assert.equal(whole.stdout, ok.stdout);
+    const sampled = await cli(EMBED, [
+      "--pipeline",
+      "random-stems-idf",
+      "--input",
+      path,
+      "--fit-sample",
+      "2",
+    ]);
+    assert.equal(sampled.code, 0, sampled.stderr);
+    assert.match(sampled.stderr, /uniform sample of 2 of 3 sentences/);
+    assert.notEqual(sampled.stdout, ok.stdout);
   } finally {
     await Deno.remove(path);
   }

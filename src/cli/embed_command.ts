@@ -142,7 +142,7 @@ const openWriter = async (
     const target = parseLanceTarget(cmd.to)!;
     return lanceWriter(
       { db: userPath(target.db), table: target.table },
-      { provenance, includeText: cmd.text ?? false },
+      { provenance, includeText: cmd.text ?? false, soleWriter: true },
     );
   }
   const includeText = cmd.text ??

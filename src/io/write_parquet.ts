@@ -1,5 +1,6 @@
 import type * as Arrow from "apache-arrow";
 import type * as ParquetWasm from "parquet-wasm";
+import { arrowBatch, type VectorColumn } from "./arrow_batch.ts";
 import { writerSink } from "./sink.ts";
 import { BatchShape, type Dtype, type EmbeddingWriter } from "./writer.ts";
 import type { RowData, WriteSummary, WrittenRecord } from "./writer.ts";
@@ -28,85 +29,19 @@ const load = async (): Promise<Libraries> => ({
   pq: await import("parquet-wasm"),
 });
 
-const elementType = (arrow: typeof Arrow, dtype: Dtype): Arrow.DataType =>
-  dtype === "float32"
-    ? new arrow.Float32()
-    : dtype === "int8"
-    ? new arrow.Int8()
-    : new arrow.Uint8();
-
-const utf8Data = (
-  arrow: typeof Arrow,
-  values: ReadonlyArray<string>,
-): Arrow.Data<Arrow.Utf8> => {
-  const encoder = new TextEncoder();
-  const encoded = values.map((v) => encoder.encode(v));
-  const offsets = new Int32Array(values.length + 1);
-  encoded.forEach((b, i) => offsets[i + 1] = offsets[i] + b.length);
-  const bytes = new Uint8Array(offsets[values.length]);
-  encoded.forEach((b, i) => bytes.set(b, offsets[i]));
-  return arrow.makeData({
-    type: new arrow.Utf8(),
-    length: values.length,
-    nullCount: 0,
-    valueOffsets: offsets,
-    data: bytes,
-  });
-};
-
-/** The table's schema: id, text (optional), vector. */
-const schemaOf = (
-  arrow: typeof Arrow,
-  dim: number,
-  dtype: Dtype,
-  includeText: boolean,
-): Arrow.Schema => {
-  const item = new arrow.Field("item", elementType(arrow, dtype), false);
-  return new arrow.Schema([
-    new arrow.Field("id", new arrow.Utf8(), false),
-    ...(includeText ? [new arrow.Field("text", new arrow.Utf8(), false)] : []),
-    new arrow.Field("vector", new arrow.FixedSizeList(dim, item), false),
-  ]);
-};
-
-/** One batch as an Arrow table of `schema`. */
+/** One batch as an Arrow table: id, text (optional), vector. */
 const batchTable = (
   arrow: typeof Arrow,
-  schema: Arrow.Schema,
+  includeText: boolean,
   records: ReadonlyArray<WrittenRecord>,
-  data: RowData,
-): Arrow.Table => {
-  const listType = schema.fields[schema.fields.length - 1]
-    .type as Arrow.FixedSizeList;
-  const child = arrow.makeData(
-    {
-      type: listType.children[0].type,
-      length: data.length,
-      nullCount: 0,
-      data,
-    } as Parameters<typeof arrow.makeData>[0],
-  );
-  const vector = arrow.makeData({
-    type: listType,
-    length: records.length,
-    nullCount: 0,
-    child,
-  });
-  const columns: Arrow.Data[] = [
-    utf8Data(arrow, records.map((r) => r.id)),
-    ...(schema.fields.length === 3
-      ? [utf8Data(arrow, records.map((r) => r.text))]
+  vector: VectorColumn,
+): Arrow.Table =>
+  arrowBatch(arrow, [
+    { name: "id", values: records.map((r) => r.id) },
+    ...(includeText
+      ? [{ name: "text", values: records.map((r) => r.text) }]
       : []),
-    vector,
-  ];
-  const struct = arrow.makeData({
-    type: new arrow.Struct(schema.fields),
-    length: records.length,
-    nullCount: 0,
-    children: columns,
-  });
-  return new arrow.Table([new arrow.RecordBatch(schema, struct)]);
-};
+  ], vector);
 
 const emptyRows = (dtype: Dtype): RowData =>
   dtype === "float32"
@@ -171,8 +106,11 @@ export const parquetWriter = async (
     write: async (records, embeddings) => {
       shape.accept(records, embeddings);
       if (records.length === 0) return;
-      const schema = schemaOf(arrow, shape.dim, shape.dtype, includeText);
-      const table = batchTable(arrow, schema, records, embeddings.data);
+      const table = batchTable(arrow, includeText, records, {
+        dim: shape.dim,
+        dtype: shape.dtype,
+        data: embeddings.data,
+      });
       for (const batch of toWasm(table)) {
         await input.ready;
         const sent = input.write(batch);
@@ -191,8 +129,11 @@ export const parquetWriter = async (
     close: async (): Promise<WriteSummary> => {
       if (written === undefined) {
         // No batch came: parquet-wasm writes a whole (empty) table at once.
-        const schema = schemaOf(arrow, shape.dim, shape.dtype, includeText);
-        const empty = batchTable(arrow, schema, [], emptyRows(shape.dtype));
+        const empty = batchTable(arrow, includeText, [], {
+          dim: shape.dim,
+          dtype: shape.dtype,
+          data: emptyRows(shape.dtype),
+        });
         const bytes = pq.writeParquet(
           pq.Table.fromIPCStream(arrow.tableToIPC(empty, "stream")),
           properties(),

@@ -108,3 +108,44 @@ Deno.test("embed --to lancedb upserts by id (no duplicates on a re-run), search 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("lanceWriter as sole writer of a new table: appends new ids, upserts repeated ones, the last row of an id wins", async () => {
+  const { lanceWriter } = await import("../../src/io/write_lancedb.ts");
+  const dir = await Deno.makeTempDir({ prefix: "sentemb-lance-sole-" });
+  try {
+    const target = { db: `${dir}/db`, table: "t" };
+    const provenance = { pipeline: "p", hash: "h" };
+    const rows = (ids: string[], values: number[]) => ({
+      records: ids.map((id, line) => ({ id, line, text: `text ${id}` })),
+      embeddings: { rows: ids.length, dim: 2, data: new Float32Array(values) },
+    });
+    // a and b; then c (appended) and a again (upserted: 5, 5); then d twice
+    // within one batch (the second, 8, wins); then e, new, appended.
+    const batches = [
+      rows(["a", "b"], [1, 1, 2, 2]),
+      rows(["c", "a"], [3, 3, 5, 5]),
+      rows(["d", "d"], [7, 7, 8, 8]),
+      rows(["e"], [9, 9]),
+    ];
+    for (const sole of [true, false]) {
+      const t = { ...target, table: sole ? "sole" : "shared" };
+      const w = await lanceWriter(t, { provenance, soleWriter: sole });
+      for (const b of batches) await w.write(b.records, b.embeddings);
+      await w.close();
+      const table = (await openLanceTable(t))!;
+      const got = (await table.query().select(["id", "vector"]).toArray())
+        .map((r) => [String(r.id), Array.from(r.vector as Iterable<number>)])
+        .sort((x, y) => String(x[0]).localeCompare(String(y[0])));
+      table.close();
+      assert.deepEqual(got, [
+        ["a", [5, 5]],
+        ["b", [2, 2]],
+        ["c", [3, 3]],
+        ["d", [8, 8]],
+        ["e", [9, 9]],
+      ], `soleWriter ${sole}`);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

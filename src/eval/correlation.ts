@@ -58,7 +58,18 @@ export const pearson = (x: Numbers, y: Numbers): number => {
   return sxx === 0 || syy === 0 ? NaN : sxy / Math.sqrt(sxx * syy);
 };
 
-/** Spearman's rho with tie-averaged ranks. */
+/** Spearman's rho with tie-averaged ranks. *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { spearman } from "../../mod.ts";
+ *
+ * // Any increasing map of x is a perfect rank correlation.
+ * assert.equal(spearman([1, 2, 3, 4], [1, 4, 9, 100]), 1);
+ * // Ranks [1, 2.5, 2.5, 4] against [4, 3, 2, 1]: rho = -0.9487 by hand.
+ * assert.ok(Math.abs(spearman([1, 2, 2, 3], [4, 3, 2, 1]) + 0.9486833) < 1e-6);
+ * ```
+ */
 export const spearman = (x: Numbers, y: Numbers): number => {
   checkPair(x, y);
   return pearson(rankAverageTies(x), rankAverageTies(y));

@@ -22,6 +22,19 @@ const canonical = (value: unknown): unknown => {
 /**
  * A pipeline's version: the first 12 hex digits of SHA-256 over its canonical
  * JSON, description excluded (rewording a description changes no vector).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { meanPool, pipeline, pipelineHash, randomVectors, wordTokens } from "../../mod.ts";
+ *
+ * const a = pipeline("p", wordTokens(), randomVectors(64, 1), meanPool());
+ * const reworded = { ...a, description: "other words" };
+ * const reseeded = pipeline("p", wordTokens(), randomVectors(64, 2), meanPool());
+ * assert.match(pipelineHash(a), /^[0-9a-f]{12}$/);
+ * assert.equal(pipelineHash(reworded), pipelineHash(a));
+ * assert.notEqual(pipelineHash(reseeded), pipelineHash(a));
+ * ```
  */
 export const pipelineHash = (spec: PipelineSpec): string => {
   const { description: _description, ...content } = spec;

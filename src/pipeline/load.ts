@@ -20,6 +20,28 @@ export type LoadOptions = AssembleOptions;
 /**
  * Loads a pipeline on this host: the one assembly over the server's
  * resources (files through `Paths`, models through `Forward`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Effect } from "effect";
+ * import {
+ *   loadPipeline, meanPool, pipeline, randomVectors, ServicesFromEnv,
+ *   wordTokens,
+ * } from "../../mod.ts";
+ *
+ * const spec = pipeline("words-64", wordTokens(), randomVectors(64, 3), meanPool());
+ * const vectors = await Effect.runPromise(
+ *   Effect.gen(function* () {
+ *     const loaded = yield* loadPipeline(spec);
+ *     const embedder = yield* loaded.fit([]); // nothing to fit
+ *     return yield* embedder.embed(["A cat.", "A cat.", "Two dogs."]);
+ *   }).pipe(Effect.provide(ServicesFromEnv)),
+ * );
+ * assert.equal(vectors.dim, 64);
+ * // The same sentence gives the same vector, whatever it is batched with.
+ * assert.deepEqual(vectors.data.subarray(0, 64), vectors.data.subarray(64, 128));
+ * ```
  */
 export const loadPipeline = (
   spec: PipelineSpec,

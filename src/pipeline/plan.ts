@@ -68,6 +68,22 @@ const ORDER =
  * Sorts a pipeline's list into its plan, refusing what the schema alone
  * cannot: stages out of order, a missing or repeated token-phase stage,
  * and combinations that make no sense.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Effect } from "effect";
+ * import { compilePlan, l2, meanPool, pipeline, randomVectors, wordTokens } from "../../mod.ts";
+ *
+ * // Pooling before the vectors exist: refused, naming the order.
+ * const backwards = pipeline("backwards", wordTokens(), meanPool(), randomVectors(64, 1));
+ * const error = await Effect.runPromise(Effect.flip(compilePlan(backwards)));
+ * assert.match(error.message, /prompt → tokenizer → vectors/);
+ *
+ * const ok = pipeline("ok", wordTokens(), randomVectors(64, 1), meanPool(), l2());
+ * const plan = await Effect.runPromise(compilePlan(ok));
+ * assert.deepEqual(plan.steps.map((s) => [s.index, s.decl._tag]), [[3, "l2"]]); // 0-based
+ * ```
  */
 export const compilePlan = (
   spec: PipelineSpec,

@@ -43,6 +43,22 @@ const stageProblem = (input: unknown): string | undefined => {
 /**
  * Decodes an untrusted pipeline declaration (a file, a request body) into a
  * spec, or a BadConfig naming what is wrong with it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Effect } from "effect";
+ * import { decodePipelineSpec, meanPool, pipeline, randomVectors, wordTokens } from "../../mod.ts";
+ *
+ * // A declaration read from JSON, with a negative dimension in stage 2.
+ * const json = JSON.parse(
+ *   JSON.stringify(pipeline("mine", wordTokens(), randomVectors(64, 1), meanPool())),
+ * );
+ * json.stages[1].dim = -4;
+ * const error = await Effect.runPromise(Effect.flip(decodePipelineSpec(json)));
+ * assert.equal(error._tag, "BadConfig");
+ * assert.match(error.message, /stage 2 \("randomVectors"\)/);
+ * ```
  */
 export const decodePipelineSpec = (
   input: unknown,

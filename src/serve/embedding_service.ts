@@ -196,7 +196,33 @@ interface Served {
   readonly submit: (tokens: ReadonlyArray<Tokenized>) => Promise<Embeddings>;
 }
 
-/** Builds the {@link EmbeddingService} over a registry of pipelines. */
+/**
+ * Builds the {@link EmbeddingService} over a registry of pipelines.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Effect, ManagedRuntime } from "effect";
+ * import {
+ *   createApp, l2, makeEmbeddingService, meanPool, pipeline, randomVectors,
+ *   ServicesFromEnv, wordTokens,
+ * } from "../../mod.ts";
+ *
+ * const mine = pipeline("words-32", wordTokens(), randomVectors(32, 5), meanPool(), l2());
+ * const runtime = ManagedRuntime.make(ServicesFromEnv);
+ * const app = createApp(await runtime.runPromise(makeEmbeddingService([mine])));
+ * const answer = await app.request("/v1/embeddings", {
+ *   method: "POST",
+ *   headers: { "content-type": "application/json" },
+ *   body: JSON.stringify({ model: "words-32", input: ["A cat.", "A dog."] }),
+ * });
+ * assert.equal(answer.status, 200);
+ * const body = await answer.json();
+ * assert.equal(body.data.length, 2);
+ * assert.equal(body.data[0].embedding.length, 32);
+ * await runtime.dispose();
+ * ```
+ */
 export const makeEmbeddingService: (
   registry: ReadonlyArray<PipelineSpec>,
   config?: ServeConfig,

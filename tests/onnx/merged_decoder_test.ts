@@ -13,6 +13,8 @@ import { recipeFor } from "../../src/recipes/mod.ts";
 import { HF_EXPORTS, runTest } from "../models/hf_export_fixture.ts";
 import { batchFor, maxAbsDiff, SEED } from "./_cases.ts";
 import { TEST_CACHE } from "../temp_cache.ts";
+import { hubClientLayer } from "../../src/hub/client.ts";
+import { gitSha1, startFakeHub } from "../hub/fake_hub.ts";
 
 /**
  * Optimum's merged decoder (`decoder_model_merged.onnx`: one `If` on
@@ -223,5 +225,66 @@ Deno.test("merged decoder folders: recipes pick onnx/decoder_model_merged.onnx, 
         assert.ok(e <= 1e-5, `${arch} ${name} sentence ${i} alone: ${e}`);
       });
     }
+  }
+});
+
+Deno.test("a hub decoder repo with only onnx/decoder_model_merged.onnx: the recipe finds it in the repo's file list and downloads it", async () => {
+  const { dir } = await Effect.runPromise(
+    buildModelFolder(
+      `${TEST_CACHE}/merged-hub`,
+      "gpt2-merged",
+      CONFIGS.gpt2,
+      `${HF_EXPORTS}/gpt2`,
+      { seed: SEED, merged: true },
+    ),
+  );
+  const repo = "sentemb-test/gpt2-merged";
+  const files = ["config.json", "tokenizer.json", "tokenizer_config.json"]
+    .concat(["vocab.json", "merges.txt", "special_tokens_map.json"])
+    .concat(["onnx/decoder_model_merged.onnx"])
+    .filter((f) => {
+      try {
+        return Deno.statSync(`${dir}/${f}`).isFile;
+      } catch {
+        return false;
+      }
+    })
+    .map((path) => ({
+      path,
+      bytes: Deno.readFileSync(`${dir}/${path}`),
+      lfs: path.endsWith(".onnx"),
+    }));
+  const hub = startFakeHub([
+    { repo, commit: gitSha1(new TextEncoder().encode(repo)), files },
+  ]);
+  const cache = await Deno.makeTempDir({ dir: TEST_CACHE, prefix: "hf-" });
+  const embed = (model: string) =>
+    runTest(
+      Effect.gen(function* () {
+        const spec = yield* recipeFor("last-token", model);
+        const e = yield* (yield* loadPipeline(spec)).fit(SENTENCES);
+        return { spec, v: yield* e.embed(SENTENCES) };
+      }).pipe(Effect.provide(hubClientLayer({
+        endpoint: hub.url,
+        cacheDir: cache,
+        token: undefined,
+        offline: false,
+        progress: undefined,
+      }))),
+    );
+  try {
+    const fromHub = await embed(repo);
+    const t = fromHub.spec.stages.find((s) => s._tag === "transformer") as {
+      file?: string;
+    };
+    assert.equal(t.file, "onnx/decoder_model_merged.onnx");
+    assert.ok(
+      hub.seen.some((s) => s.path.endsWith("/onnx/decoder_model_merged.onnx")),
+    );
+    const local = await embed(dir);
+    assert.ok(maxAbsDiff(fromHub.v.data, local.v.data) <= 1e-6);
+  } finally {
+    await hub.close();
+    await Deno.remove(cache, { recursive: true });
   }
 });

@@ -213,6 +213,7 @@ export type {
   Gpt2Weights,
   LlamaWeights,
 } from "./src/onnx/fixture/weights.ts";
+export type { OptWeights } from "./src/onnx/fixture/opt_weights.ts";
 export type { StsVariant } from "./src/eval/sts_data.ts";
 export type { StsTaskScore } from "./src/eval/sts_eval.ts";
 export type {

@@ -82,6 +82,12 @@ export interface StageSettings {
   readonly model: string;
   /** Hidden size as config.json states it (checked against the graph). */
   readonly dim: number;
+  /**
+   * The last state's width when it differs from `dim`: OPT's `project_out`
+   * maps it to `word_embed_proj_dim` (OPT-350m: 1024-d layers, 512-d last
+   * state).
+   */
+  readonly lastDim?: number;
   /** Which side sequences are padded on. */
   readonly padSide: "left" | "right";
   /** The most tokens a sentence keeps. */
@@ -100,6 +106,8 @@ export interface ModelConfig {
   /** DistilBERT's hidden size. */
   readonly dim?: number;
   readonly d_model?: number;
+  /** OPT's token-embedding width, which `project_out` gives the last state. */
+  readonly word_embed_proj_dim?: number;
   readonly is_decoder?: boolean;
   readonly architectures?: ReadonlyArray<string>;
 }
@@ -126,6 +134,10 @@ export const stageSettings = (
 ): StageSettings => ({
   model: encoder.model,
   dim: hiddenSizeOf(config),
+  ...(config.word_embed_proj_dim !== undefined &&
+      config.word_embed_proj_dim !== hiddenSizeOf(config)
+    ? { lastDim: config.word_embed_proj_dim }
+    : {}),
   padSide: isDecoderConfig(config) ? "left" : "right",
   maxTokens: encoder.maxTokens ?? 512,
   layers: encoder.layers,
@@ -143,7 +155,7 @@ export const transformerStage = (
   settings: StageSettings,
 ): Effect.Effect<TransformerStage, BadConfig> =>
   Effect.gen(function* () {
-    const { dim, padSide, layers } = settings;
+    const { padSide, layers } = settings;
     const tp = settings.tokenPrepending;
     const count = model.info.hiddenStates.length;
     const weights = yield* Effect.try({
@@ -157,6 +169,20 @@ export const transformerStage = (
     // Only the states the selection reads are fetched: each is a copy out of
     // the runtime, and most pipelines read one of L + 1.
     const used = [...weights.keys()].filter((k) => weights[k] !== 0);
+    // Every state is `dim` wide but a projected last one (OPT-350m).
+    const widths = new Set(
+      used.map((k) =>
+        k === count - 1 ? settings.lastDim ?? settings.dim : settings.dim
+      ),
+    );
+    if (widths.size > 1) {
+      return yield* new BadConfig({
+        subject: `layers of ${settings.model}`,
+        reason:
+          `they mix the last state (${settings.lastDim}-d after project_out) with ${settings.dim}-d layer states`,
+      });
+    }
+    const dim = [...widths][0] ?? settings.dim;
     const slabWeights = (h: HiddenStates): Float32Array =>
       h.layers ? Float32Array.from(h.layers, (k) => weights[k]) : weights;
     // A TP graph reads each row's <PST> position from its tp_mask input;

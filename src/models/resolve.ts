@@ -32,6 +32,34 @@ export const variantFile = (variant: string | undefined): string =>
     ? ONNX_VARIANTS.fp32
     : ONNX_VARIANTS[variant] ?? variant;
 
+/**
+ * The graph files that stand for a variant, in order: the file itself, then
+ * the decoder exports Optimum names otherwise — `onnx/decoder_model*.onnx`
+ * and the merged `onnx/decoder_model_merged*.onnx` transformers.js repos
+ * ship for decoders (same suffix: `_quantized`, `_fp16`, ...).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { graphCandidates } from "./resolve.ts";
+ * assert.deepEqual(graphCandidates("onnx/model_quantized.onnx"), [
+ *   "onnx/model_quantized.onnx",
+ *   "onnx/decoder_model_quantized.onnx",
+ *   "onnx/decoder_model_merged_quantized.onnx",
+ * ]);
+ * ```
+ */
+export const graphCandidates = (file: string): string[] => {
+  const m = /^onnx\/model(_[A-Za-z0-9]+)?\.onnx$/.exec(file);
+  if (m === null) return [file];
+  const suffix = m[1] ?? "";
+  return [
+    file,
+    `onnx/decoder_model${suffix}.onnx`,
+    `onnx/decoder_model_merged${suffix}.onnx`,
+  ];
+};
+
 /** The files a tokenizer is read from; only `tokenizer.json` is required. */
 export const TOKENIZER_FILES = {
   needed: ["tokenizer.json"],
@@ -276,3 +304,32 @@ export const readConfigJson: (
 
 /** Whether a path names an existing file (exported for the loaders). */
 export const fileExists = (path: string): boolean => existsSync(path);
+
+/**
+ * The graph `model` runs for variant file `file`: the first of
+ * {@link graphCandidates} the folder (or, for a hub id, its cached snapshot
+ * or else its file list) has, so a decoder repo with only
+ * `onnx/decoder_model_merged.onnx` runs that; `file` itself when none is
+ * found (the loader then names what is missing).
+ */
+export const pickGraphFile: (
+  model: string,
+  file: string,
+) => Effect.Effect<string, never, Paths> = Effect.fn("pickGraphFile")(
+  function* (model: string, file: string) {
+    const candidates = graphCandidates(file);
+    if (candidates.length === 1) return file;
+    const paths = yield* Paths;
+    const folder = localModelFolder(paths, model);
+    const local = candidates.find((f) => isFile(`${folder}/${f}`));
+    if (local !== undefined || refKind(model) !== "hub") return local ?? file;
+    const config = yield* hubClient;
+    const listing = yield* hubListFiles(model).pipe(
+      Effect.provideService(HubClient, config),
+      Effect.option,
+    );
+    if (Option.isNone(listing)) return file;
+    const present = new Set(listing.value.files);
+    return candidates.find((f) => present.has(f)) ?? file;
+  },
+);

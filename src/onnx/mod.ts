@@ -19,6 +19,7 @@ export {
   decodeArchConfig,
   type Gpt2Config,
   type LlamaConfig,
+  type OptConfig,
   TINY_CONFIGS,
 } from "./fixture/config.ts";
 export type { NormForm } from "./fixture/emit.ts";

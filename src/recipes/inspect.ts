@@ -6,7 +6,12 @@ import {
   isDecoderConfig,
   type ModelConfig,
 } from "../forward/transformer_stage.ts";
-import { readConfigJson, resolveModelFiles } from "../models/resolve.ts";
+import {
+  ONNX_VARIANTS,
+  pickGraphFile,
+  readConfigJson,
+  resolveModelFiles,
+} from "../models/resolve.ts";
 import type { PipelineSpec } from "../pipeline/spec.ts";
 import { loadPretrainedTokenizer } from "../tokenize/pretrained_tokenizer.ts";
 import {
@@ -71,7 +76,8 @@ const stPrompts = (model: string) =>
  * decoder (config.json's `model_type`, `architectures`, `is_decoder`), a
  * mask token for PromptBERT, sentence-transformers files for `st` (whose
  * `prompts` are the prompt names), a Token Prepending range within the
- * model's layers (default [1, max(2, ⌊L/4⌋))).
+ * model's layers (default [1, max(2, ⌊L/4⌋))). The graph is the variant's
+ * file, or the decoder export Optimum names otherwise ({@link pickGraphFile}).
  */
 export const recipeFor: (
   name: string,
@@ -157,5 +163,8 @@ export const recipeFor: (
     }
     o = { ...o, tp };
   }
+  // A decoder repo may hold only onnx/decoder_model_merged.onnx (Optimum).
+  const file = yield* pickGraphFile(model, o.file ?? ONNX_VARIANTS.fp32);
+  if (file !== ONNX_VARIANTS.fp32) o = { ...o, file };
   return recipe(name, model, o) as PipelineSpec;
 });

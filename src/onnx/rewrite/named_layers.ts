@@ -95,7 +95,12 @@ const only = (list: string[], what: string): string => {
  * k's last norm (`/encoder/layer.k/output/LayerNorm`). Pre-norm decoders
  * (a model-level norm after the last layer): state k is the input of layer
  * k's first norm, the last state the final norm's output (or its input, for
- * `final: "residual"`). Returns a reason string when names do not fit.
+ * `final: "residual"`). Post-norm decoders (OPT-350m: a norm after each
+ * residual add, neither an embedding nor a final norm): see
+ * {@link postNormDecoder}. A `project_out` after the last layer (OPT whose
+ * `word_embed_proj_dim` differs from `hidden_size`) moves the last state to
+ * its output, as Hugging Face's `output_hidden_states` returns it. Returns a
+ * reason string when names do not fit.
  */
 export const findNamedLayers = (
   ix: GraphIndex,
@@ -125,9 +130,7 @@ export const findNamedLayers = (
     if (finalNorm === undefined) {
       const start = firstLayerNode(ix);
       const embNorm = outside.filter((g) => g.first < start).at(-1);
-      if (embNorm === undefined) {
-        return "post-norm model without an embedding norm";
-      }
+      if (embNorm === undefined) return postNormDecoder(ix, layers, inLayer);
       const taps = [only(groupOutputs(ix, embNorm), embNorm.scope)];
       for (let k = 0; k < layers; k++) {
         const g = inLayer(k).at(-1);
@@ -149,7 +152,7 @@ export const findNamedLayers = (
     taps.push(
       final === "residual"
         ? only(groupInputs(ix, finalNorm), finalNorm.scope)
-        : only(groupOutputs(ix, finalNorm), finalNorm.scope),
+        : projectOut(ix, only(groupOutputs(ix, finalNorm), finalNorm.scope)),
     );
     return {
       strategy: "pre-norm",
@@ -163,3 +166,79 @@ export const findNamedLayers = (
 
 const firstLayerNode = (ix: GraphIndex): number =>
   ix.nodes.findIndex((n) => LAYER.test(n.name ?? ""));
+
+/** Ops that only reshape or rename a tensor between a residual add and a norm. */
+const PASS_THROUGH = new Set([
+  "Reshape",
+  "Identity",
+  "Cast",
+  "Squeeze",
+  "Unsqueeze",
+]);
+
+/**
+ * A post-norm decoder (OPT with `do_layer_norm_before: false`): every
+ * layer's last norm (`final_layer_norm`) is its output, and no norm precedes
+ * the layers. State 0, the embedding output (after `project_in` and the
+ * positions), is the residual operand of layer 0's first add: of the two
+ * inputs of the `Add` that feeds layer 0's first norm, the one not computed
+ * inside layer 0. State k is layer k−1's last norm output; the last state
+ * goes through `project_out` when there is one.
+ */
+const postNormDecoder = (
+  ix: GraphIndex,
+  layers: number,
+  inLayer: (k: number) => NormGroup[],
+): LayerMap | string => {
+  const first = inLayer(0)[0];
+  if (first === undefined) return "layer 0 has no norm";
+  let t = only(groupInputs(ix, first), first.scope);
+  let p = ix.producer.get(t);
+  while (p !== undefined && PASS_THROUGH.has(ix.nodes[p[0]].opType ?? "")) {
+    t = ix.nodes[p[0]].input?.[0] ?? "";
+    p = ix.producer.get(t);
+  }
+  if (p === undefined || ix.nodes[p[0]].opType !== "Add") {
+    return "post-norm model without an embedding norm, and layer 0's first norm does not read a residual add";
+  }
+  const inLayer0 = (x: string) => {
+    const q = ix.producer.get(x);
+    const m = q === undefined ? null : LAYER.exec(ix.nodes[q[0]].name ?? "");
+    return m !== null && Number(m[2]) === 0;
+  };
+  const residual = (ix.nodes[p[0]].input ?? []).filter((x) =>
+    x !== "" && !isConstant(ix, x) && !inLayer0(x)
+  );
+  const taps = [only(residual, `the residual add ${ix.nodes[p[0]].name}`)];
+  for (let k = 0; k < layers; k++) {
+    const g = inLayer(k).at(-1);
+    if (g === undefined) return `layer ${k} has no norm`;
+    taps.push(only(groupOutputs(ix, g), g.scope));
+  }
+  taps[layers] = projectOut(ix, taps[layers]);
+  return {
+    strategy: "post-norm-decoder",
+    layers,
+    taps: taps.map((tensor) => ({ kind: "tensor", tensor })),
+  };
+};
+
+/**
+ * The output of a `project_out` module reading `last` (OPT's projection of
+ * the last state to `word_embed_proj_dim`), else `last` itself.
+ */
+const projectOut = (ix: GraphIndex, last: string): string => {
+  const nodes = ix.nodes.flatMap((n, i) =>
+    /\/project_out\//.test(n.name ?? "") ? [i] : []
+  );
+  if (nodes.length === 0) return last;
+  const group: NormGroup = {
+    scope: "project_out",
+    layer: undefined,
+    nodes,
+    first: nodes[0],
+    last: nodes[nodes.length - 1],
+  };
+  if (!groupInputs(ix, group).includes(last)) return last;
+  return only(groupOutputs(ix, group), "project_out");
+};

@@ -8,6 +8,7 @@ import { int64, type ModelProto } from "../proto.ts";
 import { LayersNotFound } from "./errors.ts";
 import { exposeHiddenStates, findLayers } from "./expose.ts";
 import type { FinalState } from "./layer_map.ts";
+import { liftNoPastBranch } from "./merged_decoder.ts";
 
 /** Bumped whenever the rewrite's output changes, so stale cached graphs are redone. */
 const REWRITE_VERSION = 1;
@@ -63,7 +64,8 @@ const inputSpecs = (model: ModelProto): InputSpec[] => {
 
 /**
  * Rewrites an ONNX file to output every hidden state, once (cached under
- * `<cache>/rewritten/`, see {@link derivedGraph}).
+ * `<cache>/rewritten/`, see {@link derivedGraph}). An Optimum merged
+ * decoder is first lifted to its no-cache branch ({@link liftNoPastBranch}).
  */
 export const rewriteModelFile: (
   source: string,
@@ -81,8 +83,10 @@ export const rewriteModelFile: (
     "rewritten",
     "rewrite.json",
     `${REWRITE_VERSION}:${final}`,
-    (model, path, out) =>
+    (source, path, out) =>
       Effect.gen(function* () {
+        // A merged decoder runs as its no-cache branch (liftNoPastBranch).
+        const model = liftNoPastBranch(source);
         const map = findLayers(model, final);
         if (typeof map === "string") {
           return yield* new LayersNotFound({ path, reason: map });

@@ -5,6 +5,7 @@ import type { OnnxParseError } from "../rewrite/errors.ts";
 import { derivedGraph } from "../derived_graph.ts";
 import { LayersNotFound } from "../rewrite/errors.ts";
 import { findLayers } from "../rewrite/expose.ts";
+import { liftNoPastBranch } from "../rewrite/merged_decoder.ts";
 import { TokenPrependingUnsupported } from "./errors.ts";
 import { type LayerRange, tokenPrependingGraph } from "./graph.ts";
 
@@ -49,8 +50,9 @@ export const tokenPrependingFile: (
       "tp",
       "tp.json",
       `${TP_VERSION}:${range.start}:${range.exit}`,
-      (model, path, out) =>
+      (source, path, out) =>
         Effect.gen(function* () {
+          const model = liftNoPastBranch(source);
           const map = findLayers(model);
           if (typeof map === "string") {
             return yield* new LayersNotFound({ path, reason: map });

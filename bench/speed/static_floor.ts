@@ -13,7 +13,13 @@ import { Effect, Layer, ManagedRuntime } from "effect";
 import { PIPELINES } from "../../pipelines/mod.ts";
 import { readStatisticsArtifact } from "../../src/artifact/artifact_store.ts";
 import { forwardLayer } from "../../src/forward/service.ts";
-import { artifactDirs, type Paths, pathsLayer } from "../../src/paths.ts";
+import { loadStsTask } from "../../src/eval/sts_data.ts";
+import {
+  artifactDirs,
+  type Paths,
+  pathsFromEnv,
+  pathsLayer,
+} from "../../src/paths.ts";
 import { pipelineHash, withoutArtifact } from "../../src/pipeline/hash.ts";
 import { assemblePipeline } from "../../src/pipeline/assemble.ts";
 import type { Embedder } from "../../src/pipeline/load.ts";
@@ -294,18 +300,23 @@ export const measureStaticFloor = async (
   }
 };
 
-if (import.meta.main) {
-  const { pathsFromEnv } = await import("../../src/paths.ts");
-  const { loadStsTask } = await import("../../src/eval/sts_data.ts");
-  const i = Deno.args.indexOf("--rounds");
-  const rounds = i >= 0 ? Number(Deno.args[i + 1]) : 9;
-  const paths = { ...pathsFromEnv(), allowRemote: false };
+/** Every STS-B test sentence: what the static figures embed. */
+export const stsTestSentences = async (
+  paths: Paths["Service"],
+): Promise<string[]> => {
   const sts = await Effect.runPromise(
     loadStsTask(paths.data, "STSBenchmark", "raw"),
   );
+  return [...sts.s1, ...sts.s2];
+};
+
+if (import.meta.main) {
+  const i = Deno.args.indexOf("--rounds");
+  const rounds = i >= 0 ? Number(Deno.args[i + 1]) : 9;
+  const paths = { ...pathsFromEnv(), allowRemote: false };
   const r = await measureStaticFloor(
     paths,
-    [...sts.s1, ...sts.s2],
+    await stsTestSentences(paths),
     rounds,
     (m) => console.error(m),
   );

@@ -55,6 +55,11 @@ export interface StaticFloorResult {
       readonly floor_js: number;
       readonly floor_wasm: number;
     };
+    /**
+     * Fastest pipeline run / fastest floor run: on a loaded machine the
+     * minima are the runs least disturbed, a check on the median ratio.
+     */
+    readonly ratio_of_minima: number;
     /** Largest |pipeline − floor| over every component: the same sums. */
     readonly max_abs_diff: number;
   };
@@ -292,6 +297,7 @@ export const measureStaticFloor = async (
           floor_js: median(ms.js),
           floor_wasm: median(ms.wasm),
         },
+        ratio_of_minima: Math.min(...ms.p2048) / Math.min(...floor),
         max_abs_diff: maxAbsDiff,
       },
     };

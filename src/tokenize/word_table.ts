@@ -27,6 +27,11 @@ export interface WordTable {
   readonly tokens: ReadonlyArray<string>;
   /** Each entry's id. */
   readonly ids: ReadonlyArray<number>;
+  /**
+   * The entry a word past the limit gets, rewritten for each such word: the
+   * only index that does not always name the same word.
+   */
+  readonly overflow: number;
 }
 
 /** Lowercases an ASCII code unit when `lower`. */
@@ -70,6 +75,7 @@ export const wordTable = (entry: WordEntry, lowercase: boolean): WordTable => {
   return {
     tokens,
     ids,
+    overflow: LIMIT,
     span(text, start, end, hash) {
       const n = end - start;
       let slot = hash & (SLOTS - 1);

@@ -54,12 +54,18 @@ export const wordTokenizer = (
   const fromEntries = (count: number): Tokenized => {
     const tokens = new Array<string>(count);
     const ids = new Uint32Array(count);
+    let stable = true;
     for (let i = 0; i < count; i++) {
       const e = scratch[i];
       tokens[i] = table.tokens[e];
       ids[i] = table.ids[e];
+      if (e === table.overflow) stable = false;
     }
-    return { tokens, ids, special: new Uint8Array(count) };
+    const special = new Uint8Array(count);
+    // Entry indexes name words (and so tokens) for good, but the overflow's.
+    return stable
+      ? { tokens, ids, special, keys: scratch.slice(0, count), keySpace: table }
+      : { tokens, ids, special };
   };
   return {
     name: (options.lowercase ? "words (lowercased)" : "words") +

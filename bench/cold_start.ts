@@ -3,7 +3,8 @@
  * spawn → first vector answered over HTTP, for the default static pipeline
  * and a transformer pipeline, with the derived-graph cache (`SENTEMB_CACHE`)
  * warm (a folder an earlier start filled) or cold (a fresh empty folder);
- * medians of a few starts. And the bytes a deployment of `edge/deploy.ts`
+ * medians of a few starts; and the static pipeline on the deployment
+ * itself, `edge/deploy.ts` bundled into one file. And the bytes a deployment of `edge/deploy.ts`
  * ships: its code bundled by `deno bundle`, the static pipeline's artifact,
  * onnxruntime-web's WASM binary and a graph.
  * Alone: `deno run -A bench/cold_start.ts [--runs 3]`.
@@ -18,6 +19,11 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 
 /** `cold_start_ms` of `deno task bench --json`: medians, ms. */
 export interface ColdStart {
+  /**
+   * The default static pipeline on the deployment (edge/deploy.ts bundled
+   * into one file by `deno bundle`, served by `deno serve`).
+   */
+  readonly static_bundle: number;
   readonly static_warm: number;
   readonly static_cold: number;
   readonly transformer_warm: number;
@@ -74,26 +80,41 @@ const freePort = (): number => {
 export const timeFirstVector = async (
   model: string,
   cache: string,
+  entry: "serve" | "bundle" = "serve",
   timeoutMs = 300_000,
 ): Promise<number> => {
   const port = freePort();
   const started = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-env",
-      `--allow-write=${cache}`,
-      "--allow-net=127.0.0.1",
-      "--allow-sys",
-      "--allow-ffi",
-      "edge/serve.ts",
-      "--port",
-      String(port),
-      // The first request waits for its pipeline to load: no deadline.
-      "--timeout-ms",
-      String(timeoutMs),
-    ],
+    args: entry === "serve"
+      ? [
+        "run",
+        "--allow-read",
+        "--allow-env",
+        `--allow-write=${cache}`,
+        "--allow-net=127.0.0.1",
+        "--allow-sys",
+        "--allow-ffi",
+        "edge/serve.ts",
+        "--port",
+        String(port),
+        // The first request waits for its pipeline to load: no deadline.
+        "--timeout-ms",
+        String(timeoutMs),
+      ]
+      // The deployment: edge/deploy.ts bundled into one file, `deno serve`d.
+      : [
+        "serve",
+        "--allow-read",
+        "--allow-env",
+        "--allow-net=127.0.0.1",
+        "--allow-sys",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        String(port),
+        BUNDLE,
+      ],
     cwd: root,
     env: {
       SENTEMB_CACHE: cache,
@@ -136,9 +157,13 @@ export const timeFirstVector = async (
 
 const size = (path: string): number => Deno.statSync(path).size;
 
+// Under .cache, one folder below the project like edge/: the bundle finds
+// the project's artifacts/ where edge/deploy.ts does.
+const BUNDLE = `${root}.cache/deploy_bundle.js`;
+
 /** What `edge/deploy.ts` ships, in bytes (code bundled into `.cache`). */
 export const deployBytes = async (): Promise<DeployBytes> => {
-  const out = `${root}.cache/deploy_bundle.js`;
+  const out = BUNDLE;
   const bundled = await new Deno.Command(Deno.execPath(), {
     args: [
       "bundle",
@@ -189,7 +214,9 @@ export const measureColdStart = async (
   runs: number,
   log: (msg: string) => void = () => {},
 ): Promise<ColdStartResult> => {
+  const deploy = await deployBytes();
   const starts: Record<keyof ColdStart, number[]> = {
+    static_bundle: [],
     static_warm: [],
     static_cold: [],
     transformer_warm: [],
@@ -214,6 +241,19 @@ export const measureColdStart = async (
       } finally {
         Deno.removeSync(cache, { recursive: true });
       }
+      if (kind === "static") {
+        const cache = Deno.makeTempDirSync({
+          dir: base,
+          prefix: "cold-start-",
+        });
+        try {
+          starts.static_bundle.push(
+            await timeFirstVector(pipelines.static, cache, "bundle"),
+          );
+        } finally {
+          Deno.removeSync(cache, { recursive: true });
+        }
+      }
       log(
         `cold start ${r + 1}/${runs} ${kind}: cold ${
           starts[`${kind}_cold`][r].toFixed(0)
@@ -223,12 +263,13 @@ export const measureColdStart = async (
   }
   return {
     cold_start_ms: {
+      static_bundle: median(starts.static_bundle),
       static_warm: median(starts.static_warm),
       static_cold: median(starts.static_cold),
       transformer_warm: median(starts.transformer_warm),
       transformer_cold: median(starts.transformer_cold),
     },
-    deploy_bytes: await deployBytes(),
+    deploy_bytes: deploy,
     cold_start: { runs, pipelines, starts_ms: starts },
   };
 };

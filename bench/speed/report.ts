@@ -172,6 +172,11 @@ const staticRows = (r: SpeedResult): string[] => {
     } | – | < ${s(t.static_cold_start_ms)} | ${
       mark(c.static_cold < t.static_cold_start_ms)
     } |`,
+    `| (h) cold start, static, bundled edge/deploy.ts (\`deno serve\`) | ${
+      s(c.static_bundle)
+    } | – | – | < ${s(t.static_cold_start_ms)} | ${
+      mark(c.static_bundle < t.static_cold_start_ms)
+    } |`,
     `| (h) cold start, ${r.cold_start.pipelines.transformer} (cold / warm cache) | ${
       s(c.transformer_cold)
     } | ${s(c.transformer_warm)} | – | – | – |`,

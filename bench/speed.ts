@@ -15,18 +15,23 @@ import { type ConfigName, WASM_THREADS } from "./speed/configs.ts";
 import { formatTable, type SpeedResult } from "./speed/report.ts";
 import { median, pairedRatio, rotate } from "./speed/stats.ts";
 import { versions } from "./speed/versions.ts";
+import { measureStaticFloor, stsTestSentences } from "./speed/static_floor.ts";
+import { measureColdStart } from "./cold_start.ts";
+import { pathsFromEnv } from "../src/paths.ts";
 import { startWorker, type WorkerClient } from "./speed/worker_client.ts";
 
 // The defaults are the issue's workload: every STS-B test sentence. A quick
 // look (about 2 minutes instead of 12) is `--sentences 384 --wasm-sentences 48`.
 const USAGE = `Usage: deno task bench [--json] [--sentences 2758]
-       [--wasm-sentences 96] [--rounds 3] [--static-rounds 9]`;
+       [--wasm-sentences 96] [--rounds 3] [--static-rounds 9]
+       [--cold-runs 3]`;
 const flags = parseFlags(Deno.args, {
   json: { type: "boolean" },
   sentences: { type: "string" },
   "wasm-sentences": { type: "string" },
   rounds: { type: "string" },
   "static-rounds": { type: "string" },
+  "cold-runs": { type: "string" },
   help: { type: "boolean" },
 }, USAGE);
 const workload = {
@@ -129,6 +134,17 @@ for (let round = 0; round < staticRounds; round++) {
 peak.static = await st.peakMiB();
 await st.quit();
 
+// The static pipeline against its floor, and the server's cold start
+// (bench/speed/static_floor.ts, bench/cold_start.ts).
+const paths = { ...pathsFromEnv(), allowRemote: false };
+const floor = await measureStaticFloor(
+  paths,
+  await stsTestSentences(paths),
+  staticRounds,
+  log,
+);
+const cold = await measureColdStart(Number(flags["cold-runs"] ?? 3), log);
+
 const of = (key: string) => totals.get(key) ?? [];
 const calls = (c: ConfigName) => perCall.get(c) ?? [];
 const medians: SpeedResult["median_ms"] = {};
@@ -150,6 +166,8 @@ const result: SpeedResult = {
   all_layers_overhead: pairedRatio(calls("raw-ort-all"), calls("raw-ort-last")),
   static_sentences_per_s: staticSentences /
     (median(of("static|all")) / 1000),
+  ...floor,
+  ...cold,
   machine: {
     cores: navigator.hardwareConcurrency,
     load_start: loadStart,

@@ -1,5 +1,7 @@
 import type { ConfigName } from "./configs.ts";
 import type { WorkloadOptions } from "./workload.ts";
+import type { StaticFloorResult } from "./static_floor.ts";
+import type { ColdStartResult } from "../cold_start.ts";
 
 /** Targets of issue 7: ratios at most, throughput at least. */
 export const TARGETS = {
@@ -7,10 +9,12 @@ export const TARGETS = {
   vs_raw_ort: 1.05,
   all_layers_overhead: 1.05,
   static_sentences_per_s: 50_000,
+  static_vs_floor: 1.2,
+  static_cold_start_ms: 1000,
 } as const;
 
 /** Everything one run of `deno task bench` measured. */
-export interface SpeedResult {
+export interface SpeedResult extends StaticFloorResult, ColdStartResult {
   /** sentemb / transformers.js wall time (mean pooling, native, same batch rows). */
   readonly vs_transformersjs: number;
   /** sentemb / raw onnxruntime-node loop, batch by batch on the same sorted batches. */
@@ -122,6 +126,7 @@ export const formatTable = (r: SpeedResult): string => {
     } sentences/s | ${s(m.static?.all)} per pass | – | ≥ ${
       t.static_sentences_per_s.toLocaleString("en-US")
     } | ${mark(r.static_sentences_per_s >= t.static_sentences_per_s)} |`,
+    ...staticRows(r),
     "",
     "| configuration | median wall | peak RSS (VmHWM) |",
     "|---|---:|---:|",
@@ -141,4 +146,42 @@ export const formatTable = (r: SpeedResult): string => {
     }.`,
   ];
   return lines.join("\n");
+};
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+/** The static floor, cold start and deployment rows (issue 19). */
+const staticRows = (r: SpeedResult): string[] => {
+  const f = r.static_floor.median_ms;
+  const c = r.cold_start_ms;
+  const d = r.deploy_bytes;
+  const t = TARGETS;
+  const per = (n: number) =>
+    `${Math.round(n).toLocaleString("en-US")} sentences/s`;
+  return [
+    `| (f) static / its floor (same ids, sums only) | ${s(f.pipeline_2048)} | ${
+      s(Math.min(f.floor_js, f.floor_wasm))
+    } | ${x(r.static_vs_floor)} | ≤ ${t.static_vs_floor} | ${
+      mark(r.static_vs_floor <= t.static_vs_floor)
+    } |`,
+    `| (g) static at 2048-d / 1024-d | ${
+      per(r.static_sentences_per_s_2048)
+    } | ${per(r.static_sentences_per_s_1024)} | – | – | – |`,
+    `| (h) cold start, static (cold / warm cache) | ${s(c.static_cold)} | ${
+      s(c.static_warm)
+    } | – | < ${s(t.static_cold_start_ms)} | ${
+      mark(c.static_cold < t.static_cold_start_ms)
+    } |`,
+    `| (h) cold start, static, bundled edge/deploy.ts (\`deno serve\`) | ${
+      s(c.static_bundle)
+    } | – | – | < ${s(t.static_cold_start_ms)} | ${
+      mark(c.static_bundle < t.static_cold_start_ms)
+    } |`,
+    `| (h) cold start, ${r.cold_start.pipelines.transformer} (cold / warm cache) | ${
+      s(c.transformer_cold)
+    } | ${s(c.transformer_warm)} | – | – | – |`,
+    `| (i) deploy bytes: static only / with ORT WASM + graph | ${
+      mib(d.static_only)
+    } | ${mib(d.with_transformer)} | – | – | – |`,
+  ];
 };

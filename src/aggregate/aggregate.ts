@@ -43,6 +43,7 @@ export const aggregate = (
       agg.pooling,
       out.data.subarray(i * dim, (i + 1) * dim),
       scratch,
+      memo.keyed,
     );
   }
   return out;

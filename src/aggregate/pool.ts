@@ -1,6 +1,7 @@
 import type { RowSource, StaticEncoder } from "./static_encoder.ts";
 import type { Tokenized } from "../tokenize/tokenized.ts";
 import type { TokenFilter } from "./token_filter.ts";
+import type { KeyedTokenMemo } from "./token_memo.ts";
 import { weightedMean } from "./weighted_mean.ts";
 import type { TokenWeight } from "./weighting.ts";
 
@@ -28,18 +29,28 @@ const meanOfHandles = (
   filtered: boolean,
   weighted: boolean,
   out: Float32Array,
+  memo: KeyedTokenMemo | undefined,
 ): number => {
-  const { tokens, ids, special } = sentence;
+  const { tokens, ids, special, keys } = sentence;
   let count = 0, used = 0, sum = 0;
   source.beginSentence?.();
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     const isSpecial = special[i] === 1;
-    if (filtered ? !keep(t, isSpecial) : isSpecial) continue;
+    let w = 1;
+    if (memo !== undefined && keys !== undefined && !isSpecial) {
+      // The keep decision and weight by key: two array reads, no hashing.
+      const k = keys[i];
+      if (!(memo.state[k] > 0)) memo.learn(k, t);
+      if (filtered && memo.state[k] === 2) continue;
+      if (weighted) w = memo.weight[k];
+    } else {
+      if (filtered ? !keep(t, isSpecial) : isSpecial) continue;
+      if (weighted) w = weight(t);
+    }
     const h = source.rowOf(ids[i], t);
     if (h < 0) continue;
     used++;
-    const w = weighted ? weight(t) : 1;
     sum += w;
     let m = count < MERGE_WITHIN ? 0 : count;
     while (m < count && handles[m] !== h) m++;
@@ -127,7 +138,9 @@ const meanOfRows = (
  * when every weight is zero it is pooled unweighted: a short sentence made of
  * stop words still gets a vector of its own rather than zeros. Returns the
  * number of tokens pooled (0 only if the encoder knows none of them, and then
- * `out` is all zeros).
+ * `out` is all zeros). `keyed`, where the sentence carries keys, remembers
+ * `keep` and `weight` per key instead (they must be what `keep` and
+ * `weight` say).
  */
 export const poolSentence = (
   sentence: Tokenized,
@@ -137,9 +150,13 @@ export const poolSentence = (
   pooling: Pooling,
   out: Float32Array,
   scratch: Float32Array,
+  keyed?: (space: object) => KeyedTokenMemo,
 ): number => {
   const lookup = encoder.lookup;
   const source = encoder.rows;
+  const memo = keyed && sentence.keys && sentence.keySpace
+    ? keyed(sentence.keySpace)
+    : undefined;
   const pass = (filtered: boolean, weighted: boolean): number => {
     if (pooling === "mean" && source) {
       return meanOfHandles(
@@ -150,6 +167,7 @@ export const poolSentence = (
         filtered,
         weighted,
         out,
+        memo,
       );
     }
     if (pooling === "mean" && lookup) {

@@ -25,7 +25,11 @@ const LIMIT = 200_000;
 export const memoTokenFns = (
   keep: TokenFilter,
   weight: TokenWeight,
-): { keep: TokenFilter; weight: TokenWeight } => {
+): {
+  keep: TokenFilter;
+  weight: TokenWeight;
+  keyed: (space: object) => KeyedTokenMemo;
+} => {
   const known = new Map<string, { keep: boolean; weight: number }>();
   let last = "";
   let lastEntry: { keep: boolean; weight: number } | undefined;
@@ -40,8 +44,54 @@ export const memoTokenFns = (
     lastEntry = e;
     return e;
   };
+  const spaces = new WeakMap<object, KeyedTokenMemo>();
   return {
     keep: (t, special) => special ? keep(t, true) : entry(t).keep,
     weight: (t) => entry(t).weight,
+    keyed: (space) => {
+      let m = spaces.get(space);
+      if (m === undefined) {
+        m = keyedTokenMemo(keep, weight);
+        spaces.set(space, m);
+      }
+      return m;
+    },
   };
+};
+
+/**
+ * The same memory for tokens that carry keys (`Tokenized.keys`): arrays
+ * indexed by key instead of a map by string.
+ */
+export interface KeyedTokenMemo {
+  /** 1 keep, 2 drop, 0 not yet asked; indexed by key. */
+  state: Uint8Array;
+  /** The weight, where `state` is set. */
+  weight: Float64Array;
+  /** Fills entry `key` for non-special token `token`. */
+  learn(key: number, token: string): void;
+}
+
+const keyedTokenMemo = (
+  keep: TokenFilter,
+  weight: TokenWeight,
+): KeyedTokenMemo => {
+  const m: KeyedTokenMemo = {
+    state: new Uint8Array(1024),
+    weight: new Float64Array(1024),
+    learn(key, token) {
+      if (key >= m.state.length) {
+        const n = Math.max(key + 1, m.state.length * 2);
+        const state = new Uint8Array(n);
+        state.set(m.state);
+        const w = new Float64Array(n);
+        w.set(m.weight);
+        m.state = state;
+        m.weight = w;
+      }
+      m.state[key] = keep(token, false) ? 1 : 2;
+      m.weight[key] = weight(token);
+    },
+  };
+  return m;
 };

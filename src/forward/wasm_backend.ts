@@ -1,6 +1,16 @@
-import * as ort from "onnxruntime-web";
+import type * as OrtWeb from "onnxruntime-web";
 import type { Backend, BackendOptions } from "./backend.ts";
 import { ortSession } from "./ort_session.ts";
+
+let loading: Promise<typeof OrtWeb> | undefined;
+
+/**
+ * onnxruntime-web, imported on first use: a server that only runs static
+ * pipelines never loads it, and its first vector comes that much sooner
+ * (`bench/cold_start.ts`).
+ */
+const loadOrtWeb = (): Promise<typeof OrtWeb> =>
+  loading ??= import("onnxruntime-web");
 
 /**
  * The folder holding onnxruntime-web's `.wasm` files inside the installed
@@ -21,6 +31,7 @@ export const localWasmPaths = (): string => {
 export const wasmBackend = (options: BackendOptions = {}): Backend => ({
   name: "wasm",
   async open(path) {
+    const ort = await loadOrtWeb();
     ort.env.wasm.wasmPaths = localWasmPaths();
     if (options.threads !== undefined) {
       ort.env.wasm.numThreads = options.threads;

@@ -62,7 +62,7 @@ export const randomEncoder = (
   const arena = rowArena(options.dim);
   if (arena === undefined) return inJavaScript(name, options);
   const cap = options.cacheRows ?? cachedRowsFor(options.dim);
-  const handles = new Map<number, number>();
+  const handles = idTable(cap);
   // Past the cap, a sentence's rows of new ids go to scratch rows, reused
   // from the next sentence on: memory stays bounded on an open vocabulary
   // (a stream of millions of sentences) by the cap plus one sentence.
@@ -71,14 +71,14 @@ export const randomEncoder = (
   const inSentence = new Map<number, number>();
   const rowOf = (id: number): number => {
     let h = handles.get(id);
-    if (h !== undefined) return h;
+    if (h >= 0) return h;
     if (handles.size < cap) {
       h = arena.add((row) => randomVector(options.seed, id, row));
       handles.set(id, h);
       return h;
     }
-    h = inSentence.get(id);
-    if (h !== undefined) return h;
+    h = inSentence.get(id) ?? -1;
+    if (h >= 0) return h;
     if (scratchUsed < scratch.length) {
       h = scratch[scratchUsed++];
       randomVector(options.seed, id, arena.view(h));
@@ -94,9 +94,9 @@ export const randomEncoder = (
     name,
     dim: options.dim,
     vector(id, _token, out) {
-      const h = handles.get(id) ??
-        (handles.size < cap ? rowOf(id) : undefined);
-      if (h === undefined) randomVector(options.seed, id, out);
+      let h = handles.get(id);
+      if (h < 0 && handles.size < cap) h = rowOf(id);
+      if (h < 0) randomVector(options.seed, id, out);
       else out.set(arena.view(h));
       return true;
     },
@@ -107,6 +107,39 @@ export const randomEncoder = (
       },
       rowOf: (id) => rowOf(id),
       weightedMean: arena.weightedMean,
+    },
+  };
+};
+
+/**
+ * Row handles by 32-bit id, for at most `cap` ids: open addressing over
+ * typed arrays, at most half full. Ids are hashes, mostly past V8's small
+ * integers, which a `Map` boxes and hashes on every lookup.
+ */
+const idTable = (cap: number) => {
+  let bits = 4;
+  while (1 << bits < 2 * cap) bits++;
+  const mask = (1 << bits) - 1;
+  const keys = new Uint32Array(1 << bits);
+  // Handle + 1, 0 for an empty slot (handles are byte offsets, never -1).
+  const values = new Int32Array(1 << bits);
+  let size = 0;
+  const slotOf = (id: number): number => {
+    let slot = Math.imul(id, 0x9e3779b1) >>> (32 - bits);
+    while (values[slot] !== 0 && keys[slot] !== id) slot = (slot + 1) & mask;
+    return slot;
+  };
+  return {
+    get size() {
+      return size;
+    },
+    /** The handle of `id`, or -1. */
+    get: (id: number): number => values[slotOf(id)] - 1,
+    set(id: number, handle: number) {
+      const slot = slotOf(id);
+      if (values[slot] === 0) size++;
+      keys[slot] = id;
+      values[slot] = handle + 1;
     },
   };
 };

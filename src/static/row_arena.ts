@@ -119,15 +119,20 @@ export const rowArena = (dim: number): RowArena | undefined => {
     },
     view: (handle) => f32.subarray(handle / 4, handle / 4 + dim),
     weightedMean(handles, weights, count, total, out) {
-      f32.fill(0, OUT / 4, OUT / 4 + stride);
+      // Element loops, not fill/set on subarrays: a sentence is a few rows,
+      // and three views a call were most of its cost outside the kernel.
+      const o = OUT / 4;
+      for (let j = 0; j < stride; j++) f32[o + j] = 0;
       for (let from = 0; from < count; from += CHUNK) {
         const n = Math.min(CHUNK, count - from);
-        i32.set(handles.subarray(from, from + n), HANDLES / 4);
-        f32.set(weights.subarray(from, from + n), WEIGHTS / 4);
+        for (let r = 0; r < n; r++) {
+          i32[HANDLES / 4 + r] = handles[from + r];
+          f32[WEIGHTS / 4 + r] = weights[from + r];
+        }
         k.accumulate(HANDLES, WEIGHTS, n, stride, OUT);
       }
       k.divide(OUT, stride, total);
-      out.set(f32.subarray(OUT / 4, OUT / 4 + dim));
+      for (let j = 0; j < dim; j++) out[j] = f32[o + j];
     },
   };
 };

@@ -10,6 +10,14 @@ export interface Tokenized {
   readonly ids: Uint32Array;
   /** 1 where the token is a special token ([CLS], [SEP], <s>, ...). */
   readonly special: Uint8Array;
+  /**
+   * Optional, per token: a small non-negative integer naming its text within
+   * `keySpace` (equal keys in one space, equal tokens and ids), so a caller
+   * can keep per-token results in arrays instead of maps keyed by string.
+   */
+  readonly keys?: Int32Array;
+  /** What `keys` index (one tokenizer's word table). */
+  readonly keySpace?: object;
   /** Index of a Token Prepending `<PST>` placeholder, when there is one. */
   readonly placeholder?: number;
 }

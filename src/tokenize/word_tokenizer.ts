@@ -1,6 +1,7 @@
 import { stemmer } from "stemmer";
 import { fnv1a } from "./fnv1a.ts";
 import type { Tokenized, Tokenizer } from "./tokenized.ts";
+import { scanAscii, wordTable } from "./word_table.ts";
 
 // Runs of letters (with inner apostrophes kept apart, as Moses does: "woman's"
 // → "woman", "'s"), runs of digits with inner separators, or one other symbol.
@@ -38,43 +39,55 @@ export const wordTokenizer = (
   options: { readonly lowercase: boolean; readonly stem?: boolean },
 ): Tokenizer => {
   // Stemming is the tokenizer's cost, and words repeat: each is stemmed and
-  // hashed once, and one lookup gives both.
-  const known = new Map<string, { token: string; id: number }>();
-  const entry = (w: string) => {
-    let e = known.get(w);
-    if (e === undefined) {
-      const token = LETTERS.test(w) ? stemmer(w) : w;
-      e = { token, id: fnv1a(token) };
-      if (known.size < CACHE_LIMIT) known.set(w, e);
+  // hashed once, and one lookup gives both. ASCII text (most sentences) is
+  // scanned by hand and looked up without a string per word.
+  const table = wordTable(
+    options.stem
+      ? (w) => {
+        const token = LETTERS.test(w) ? stemmer(w) : w;
+        return { token, id: fnv1a(token) };
+      }
+      : (w) => ({ token: w, id: fnv1a(w) }),
+    options.lowercase,
+  );
+  let scratch: Int32Array = new Int32Array(256);
+  const fromEntries = (count: number): Tokenized => {
+    const tokens = new Array<string>(count);
+    const ids = new Uint32Array(count);
+    let stable = true;
+    for (let i = 0; i < count; i++) {
+      const e = scratch[i];
+      tokens[i] = table.tokens[e];
+      ids[i] = table.ids[e];
+      if (e === table.overflow) stable = false;
     }
-    return e;
+    const special = new Uint8Array(count);
+    // Entry indexes name words (and so tokens) for good, but the overflow's.
+    return stable
+      ? { tokens, ids, special, keys: scratch.slice(0, count), keySpace: table }
+      : { tokens, ids, special };
   };
   return {
     name: (options.lowercase ? "words (lowercased)" : "words") +
       (options.stem ? ", Porter stems" : ""),
     tokenize(text: string): Tokenized {
+      if (!NON_ASCII.test(text)) {
+        const r = scanAscii(text, table, options.lowercase, scratch);
+        scratch = r.out;
+        return fromEntries(r.count);
+      }
       const source = options.lowercase ? text.toLowerCase() : text;
       const words =
         source.match(NON_ASCII.test(source) ? TOKEN : ASCII_TOKEN) ??
           [];
       const n = words.length;
-      const ids = new Uint32Array(n);
-      if (!options.stem) {
-        for (let i = 0; i < n; i++) ids[i] = fnv1a(words[i]);
-        return { tokens: words, ids, special: new Uint8Array(n) };
-      }
+      if (n > scratch.length) scratch = new Int32Array(n);
       // Stems let "plays"/"playing"/"played" share one vector: with static
       // vectors, matching inflected forms is most of what STS rewards.
-      const tokens = new Array<string>(n);
-      for (let i = 0; i < n; i++) {
-        const e = entry(words[i]);
-        tokens[i] = e.token;
-        ids[i] = e.id;
-      }
-      return { tokens, ids, special: new Uint8Array(n) };
+      for (let i = 0; i < n; i++) scratch[i] = table.word(words[i]);
+      return fromEntries(n);
     },
   };
 };
 
 const LETTERS = /^\p{L}+$/u;
-const CACHE_LIMIT = 200_000;

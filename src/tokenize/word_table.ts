@@ -1,0 +1,172 @@
+/**
+ * The word tokenizer's memory of words it has seen: each distinct (lowercased)
+ * word once, with its token (the Porter stem, or the word) and id. Found by
+ * the word's FNV-1a hash and compared character by character, so an ASCII
+ * sentence is scanned and looked up without making a string per word; only
+ * a word seen for the first time is cut out of the text.
+ * @module
+ */
+
+/** What a word becomes: its token and that token's id. */
+export type WordEntry = (word: string) => { token: string; id: number };
+
+/** Distinct words remembered at most; past it, new words are not kept. */
+const LIMIT = 200_000;
+// Open addressing, at most 38% full: a probe rarely goes past its slot.
+const SLOTS = 1 << 19;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** Interned words, looked up by a span of a text or by a string. */
+export interface WordTable {
+  /** Entry index of `text[start, end)` (lowercased when asked), adding it when new. */
+  span(text: string, start: number, end: number, hash: number): number;
+  /** Entry index of `word`, adding it when new. */
+  word(word: string): number;
+  /** Each entry's token. */
+  readonly tokens: ReadonlyArray<string>;
+  /** Each entry's id. */
+  readonly ids: ReadonlyArray<number>;
+  /**
+   * The entry a word past the limit gets, rewritten for each such word: the
+   * only index that does not always name the same word.
+   */
+  readonly overflow: number;
+}
+
+/** Lowercases an ASCII code unit when `lower`. */
+const fold = (c: number, lower: boolean): number =>
+  lower && c >= 65 && c <= 90 ? c | 32 : c;
+
+/**
+ * An empty table; `entry` says what a new word becomes, `lowercase` whether
+ * spans are looked up lowercased (words passed to `word` already are).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fnv1a } from "./fnv1a.ts";
+ * import { wordTable } from "./word_table.ts";
+ * const t = wordTable((w) => ({ token: w, id: fnv1a(w) }), true);
+ * const a = t.span("The cat", 4, 7, fnv1a("cat"));
+ * assert.equal(t.word("cat"), a);
+ * assert.deepEqual([t.tokens[a], t.ids[a]], ["cat", fnv1a("cat")]);
+ * ```
+ */
+export const wordTable = (entry: WordEntry, lowercase: boolean): WordTable => {
+  const slots = new Int32Array(SLOTS);
+  const words: string[] = [];
+  const tokens: string[] = [];
+  const ids: number[] = [];
+  // A word past the limit gets this one scratch entry, rewritten each time.
+  const add = (word: string, slot: number): number => {
+    const e = entry(word);
+    if (words.length < LIMIT) {
+      words.push(word);
+      tokens.push(e.token);
+      ids.push(e.id);
+      slots[slot] = words.length;
+      return words.length - 1;
+    }
+    tokens[LIMIT] = e.token;
+    ids[LIMIT] = e.id;
+    return LIMIT;
+  };
+  return {
+    tokens,
+    ids,
+    overflow: LIMIT,
+    span(text, start, end, hash) {
+      const n = end - start;
+      let slot = hash & (SLOTS - 1);
+      for (let at = slots[slot]; at !== 0; at = slots[slot]) {
+        const w = words[at - 1];
+        if (w.length === n) {
+          let i = 0;
+          while (
+            i < n &&
+            w.charCodeAt(i) === fold(text.charCodeAt(start + i), lowercase)
+          ) i++;
+          if (i === n) return at - 1;
+        }
+        slot = (slot + 1) & (SLOTS - 1);
+      }
+      const cut = text.slice(start, end);
+      return add(lowercase ? cut.toLowerCase() : cut, slot);
+    },
+    word(word) {
+      let h = FNV_OFFSET;
+      for (let i = 0; i < word.length; i++) {
+        h = Math.imul(h ^ word.charCodeAt(i), FNV_PRIME);
+      }
+      let slot = (h >>> 0) & (SLOTS - 1);
+      for (let at = slots[slot]; at !== 0; at = slots[slot]) {
+        if (words[at - 1] === word) return at - 1;
+        slot = (slot + 1) & (SLOTS - 1);
+      }
+      return add(word, slot);
+    },
+  };
+};
+
+/**
+ * Splits an ASCII-only `text` as the word tokenizer's ASCII pattern does
+ * (`'[A-Za-z]+|[A-Za-z]+|[0-9]+(?:[.,:][0-9]+)*|[^\sA-Za-z0-9]`), writing
+ * each token's entry index into `out` (grown when full); returns the token
+ * count and the (possibly new) `out`.
+ */
+export const scanAscii = (
+  text: string,
+  table: WordTable,
+  lowercase: boolean,
+  out: Int32Array,
+): { count: number; out: Int32Array } => {
+  let count = 0;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    // \s within ASCII: tab, line feed, vertical tab, form feed, return, space.
+    if (c === 32 || (c >= 9 && c <= 13)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let h = Math.imul(FNV_OFFSET ^ fold(c, lowercase), FNV_PRIME);
+    i++;
+    if (isLetter(c) || (c === 39 && i < n && isLetter(text.charCodeAt(i)))) {
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (!isLetter(d)) break;
+        h = Math.imul(h ^ fold(d, lowercase), FNV_PRIME);
+        i++;
+      }
+    } else if (c >= 48 && c <= 57) {
+      for (;;) {
+        while (i < n && isDigit(text.charCodeAt(i))) {
+          h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+          i++;
+        }
+        const s = text.charCodeAt(i);
+        if (
+          i + 1 < n && (s === 46 || s === 44 || s === 58) &&
+          isDigit(text.charCodeAt(i + 1))
+        ) {
+          h = Math.imul(h ^ s, FNV_PRIME);
+          i++;
+        } else break;
+      }
+    }
+    if (count === out.length) {
+      const grown = new Int32Array(out.length * 2);
+      grown.set(out);
+      out = grown;
+    }
+    out[count++] = table.span(text, start, i, h >>> 0);
+  }
+  return { count, out };
+};
+
+const isLetter = (c: number): boolean =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;

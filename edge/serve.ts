@@ -11,12 +11,15 @@ import {
 } from "../src/serve/serve_config.ts";
 import { defaultPoolSize, workerPool } from "../src/serve/worker_pool.ts";
 import { createApp } from "./app.ts";
+import { guardConnections } from "./conn_guard.ts";
 
 const USAGE = `Usage: deno task serve [--port 8787] [--host 127.0.0.1]
        [--no-batching] [--max-wait-ms 2] [--over-length reject|truncate]
        [--backend native|wasm] [--pipelines FILE[,FILE...]] [--only]
        [--cors ORIGIN[,ORIGIN...]|*] [--timeout-ms 30000] [--queue 64]
-       [--warm] [--workers N]
+       [--warm] [--workers N] [--header-timeout-ms 10000]
+       [--body-timeout-ms 10000] [--idle-timeout-ms 75000]
+       [--max-connections 1024]
 
 Serves every non-transductive pipeline over an OpenAI-compatible API:
 POST /v1/embeddings, POST /v1/similarity, GET /v1/models, GET /healthz,
@@ -30,6 +33,12 @@ GET /metrics, and a demo page at /.
 --queue      requests one pipeline holds at once (429 overloaded above)
 --workers    embed in N worker threads, off the event loop (default: cores
              less one, at least 1; 0 embeds on the event loop, micro-batched)
+--header-timeout-ms  a request's head must arrive within this (the
+             connection is closed after; 0 turns the connection front off and
+             leaves connections to Deno.serve alone, which has no such limit)
+--body-timeout-ms    a request's body must arrive within this (408 after)
+--idle-timeout-ms    connections quiet both ways this long are closed
+--max-connections    connections open at once (503 and closed above)
 --warm       load every pipeline at start (writes their graphs to .cache):
              /v1/models then tells which can run and their dimensions`;
 
@@ -47,6 +56,10 @@ const flags = parseFlags(Deno.args, {
   queue: { type: "string" },
   warm: { type: "boolean" },
   workers: { type: "string" },
+  "header-timeout-ms": { type: "string" },
+  "body-timeout-ms": { type: "string" },
+  "idle-timeout-ms": { type: "string" },
+  "max-connections": { type: "string" },
   help: { type: "boolean" },
 }, USAGE);
 
@@ -84,6 +97,11 @@ const config: ServeConfig = {
     flags["timeout-ms"],
     DEFAULT_SERVE_CONFIG.timeoutMs,
     "timeout-ms",
+  ),
+  bodyTimeoutMs: int(
+    flags["body-timeout-ms"],
+    DEFAULT_SERVE_CONFIG.bodyTimeoutMs,
+    "body-timeout-ms",
   ),
   maxQueue: int(flags.queue, DEFAULT_SERVE_CONFIG.maxQueue, "queue"),
   corsOrigins: (flags.cors ?? "").split(",").map((o) => o.trim()).filter((
@@ -147,15 +165,43 @@ if (flags.warm) {
     )
   );
 }
-Deno.serve({
-  port: int(flags.port, 8787, "port"),
-  hostname: flags.host ?? "127.0.0.1",
-  onListen: ({ hostname, port }) =>
-    console.error(
-      `sentemb serving on http://${hostname}:${port} (${
-        pool
-          ? `${pool.size} workers`
-          : `batching ${config.batching ? "on" : "off"}`
-      })`,
-    ),
-}, app.fetch);
+const port = int(flags.port, 8787, "port");
+const hostname = flags.host ?? "127.0.0.1";
+const headerTimeoutMs = int(
+  flags["header-timeout-ms"],
+  10_000,
+  "header-timeout-ms",
+);
+const announce = (host: string, port: number) =>
+  console.error(
+    `sentemb serving on http://${host}:${port} (${
+      pool
+        ? `${pool.size} workers`
+        : `batching ${config.batching ? "on" : "off"}`
+    })`,
+  );
+if (headerTimeoutMs === 0) {
+  Deno.serve({
+    port,
+    hostname,
+    onListen: ({ hostname, port }) => announce(hostname, port),
+  }, app.fetch);
+} else {
+  // Deno.serve has no header or idle timeout and no connection cap: it
+  // listens on loopback behind a front that enforces them (edge/conn_guard.ts).
+  const inner = Deno.serve(
+    { port: 0, hostname: "127.0.0.1", onListen: () => {} },
+    app.fetch,
+  );
+  const guard = guardConnections({
+    hostname,
+    port,
+    upstreamPort: inner.addr.port,
+    headerTimeoutMs,
+    bodyTimeoutMs: config.bodyTimeoutMs,
+    idleTimeoutMs: int(flags["idle-timeout-ms"], 75_000, "idle-timeout-ms"),
+    maxConnections: int(flags["max-connections"], 1024, "max-connections"),
+    maxHeaderBytes: 64 * 1024,
+  });
+  announce(hostname, guard.port);
+}

@@ -51,8 +51,8 @@ export interface Guard {
 }
 
 interface ConnState {
-  readonly conn: Deno.Conn;
-  upstream: Deno.Conn | undefined;
+  readonly conn: Deno.TcpConn;
+  upstream: Deno.TcpConn | undefined;
   /** When the pending head started (its first byte, or the connection). */
   headSince: number | undefined;
   /** When the pending body started. */
@@ -246,24 +246,34 @@ export const guardConnections = (options: GuardOptions): Guard => {
             new TextDecoder().decode(head.subarray(0, end)),
           );
           if (!s.upstream) {
-            s.upstream = await Deno.connect({
+            const upstream = await Deno.connect({
               hostname: "127.0.0.1",
               port: options.upstreamPort,
             });
-            pump(s, s.upstream);
+            upstream.setNoDelay(true);
+            s.upstream = upstream;
+            pump(s, upstream);
           }
-          await forward(s, head.slice(0, end));
-          // Bytes past the head in this chunk belong to its body (or the next
-          // request); the head buffer starts over.
-          chunk = chunk.subarray(take - (headLength - end));
+          // The head goes in one write with whatever of its body (or the
+          // whole rest, when opaque) came in the same read: small requests
+          // cross in a single segment.
+          const rest = chunk.subarray(take - (headLength - end));
+          const inBody = body === "opaque"
+            ? rest.length
+            : Math.min(body, rest.length);
+          const first = new Uint8Array(end + inBody);
+          first.set(head.subarray(0, end));
+          first.set(rest.subarray(0, inBody), end);
+          chunk = rest.subarray(inBody);
           headLength = 0;
           if (head.length > 4096) head = new Uint8Array(1024);
           if (body === "opaque") mode = "opaque";
-          else if (body > 0) {
+          else if (body > inBody) {
             mode = "body";
-            remaining = body;
+            remaining = body - inBody;
             s.bodySince = Date.now();
           }
+          await forward(s, first);
         }
       }
     } catch { /* either side went away */ }
@@ -287,6 +297,7 @@ export const guardConnections = (options: GuardOptions): Guard => {
           });
           continue;
         }
+        conn.setNoDelay(true);
         const now = Date.now();
         const s: ConnState = {
           conn,

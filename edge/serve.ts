@@ -1,7 +1,12 @@
 import { Effect, ManagedRuntime } from "effect";
 import { PIPELINES } from "../pipelines/mod.ts";
 import { parseFlags } from "../src/cli/args.ts";
-import { pathsFromEnv } from "../src/paths.ts";
+import {
+  MODEL_FLAGS,
+  MODEL_USAGE,
+  modelRecipeFlag,
+} from "../src/cli/model_recipe.ts";
+import { PathsFromEnv, pathsFromEnv } from "../src/paths.ts";
 import { resolvePipelines } from "../src/pipeline/pipeline_source.ts";
 import { servicesLayer } from "../src/services.ts";
 import { makeEmbeddingService } from "../src/serve/embedding_service.ts";
@@ -16,6 +21,7 @@ import { guardConnections } from "./conn_guard.ts";
 const USAGE = `Usage: deno task serve [--port 8787] [--host 127.0.0.1]
        [--no-batching] [--max-wait-ms 2] [--over-length reject|truncate]
        [--backend native|wasm] [--pipelines FILE[,FILE...]] [--only]
+       [--model REF --recipe NAME]
        [--cors ORIGIN[,ORIGIN...]|*] [--timeout-ms 30000] [--queue 64]
        [--warm] [--workers N] [--header-timeout-ms 10000]
        [--body-timeout-ms 10000] [--idle-timeout-ms 75000]
@@ -27,7 +33,11 @@ GET /metrics, and a demo page at /.
 --pipelines  also serve your own pipelines: .json or .ts files (default
              export: a pipeline or an array) or catalogue names, comma-separated;
              their artifacts are looked for beside the files
---only       serve just those, not the catalogue
+--only       serve just those (and --model's), not the catalogue
+With --model REF --recipe NAME it also serves that recipe applied to the model,
+as \`deno task embed --model REF --recipe NAME\` embeds (its id is printed at
+start and listed by /v1/models):
+${MODEL_USAGE}
 --cors       allow cross-origin requests from these origins (off by default)
 --timeout-ms each request's deadline (504 after)
 --queue      requests one pipeline holds at once (429 overloaded above)
@@ -56,6 +66,7 @@ const flags = parseFlags(Deno.args, {
   queue: { type: "string" },
   warm: { type: "boolean" },
   workers: { type: "string" },
+  ...MODEL_FLAGS,
   "header-timeout-ms": { type: "string" },
   "body-timeout-ms": { type: "string" },
   "idle-timeout-ms": { type: "string" },
@@ -111,9 +122,17 @@ const config: ServeConfig = {
 // A runtime that lives as long as the server: pipelines loaded on first use
 // keep their ORT sessions until the process ends.
 const exit = await Effect.runPromiseExit(
-  Effect.forEach(
-    (flags.pipelines ?? "").split(",").filter((r) => r !== ""),
-    (ref) => resolvePipelines(ref, PIPELINES),
+  Effect.all([
+    Effect.forEach(
+      (flags.pipelines ?? "").split(",").filter((r) => r !== ""),
+      (ref) => resolvePipelines(ref, PIPELINES),
+    ),
+    flags.model !== undefined || flags.recipe !== undefined
+      ? Effect.map(modelRecipeFlag(flags), (s) => [[s]])
+      : Effect.succeed([]),
+  ]).pipe(
+    Effect.map(([files, recipe]) => [...files, ...recipe]),
+    Effect.provide(PathsFromEnv),
   ),
 );
 if (exit._tag === "Failure") {
@@ -122,10 +141,17 @@ if (exit._tag === "Failure") {
 }
 const own = exit.value.flat();
 if (flags.only && own.length === 0) {
-  console.error("--only needs --pipelines");
+  console.error("--only needs --pipelines or --model");
   Deno.exit(2);
 }
 const names = new Set(own.map((s) => s.spec.name));
+if (flags.model !== undefined) {
+  console.error(
+    `serving --model ${flags.model} --recipe ${flags.recipe ?? "mean"} as "${
+      own[own.length - 1].spec.name
+    }"`,
+  );
+}
 const registry = [
   ...own.map((s) => s.spec),
   // The user's pipelines win over catalogue ones of the same name.

@@ -197,6 +197,10 @@ const runWrk = (mode: Mode, port: number) =>
         `-c${clients}`,
         `-d${seconds}s`,
         "--latency",
+        // As long as the server's deadline: wrk's own 2 s default counts
+        // slow answers as errors that deno task load would wait for.
+        "--timeout",
+        "30s",
         "-s",
         "bench/wrk_embeddings.lua",
         base,
@@ -208,6 +212,7 @@ const runWrk = (mode: Mode, port: number) =>
       stderr: "piped",
     }).output();
     const text = new TextDecoder().decode(out.stdout);
+    if (!flags.json) console.error(text);
     if (!out.success) {
       throw new Error(`wrk failed: ${new TextDecoder().decode(out.stderr)}`);
     }

@@ -387,6 +387,8 @@ export const createApp = (service: Service): Hono => {
         (a) =>
           c.body(a.body, 200, {
             "content-type": a.type,
+            // HEAD answers carry it too: the page shows the size up front.
+            "content-length": String(a.body.byteLength),
             "cache-control": "public, max-age=86400",
             // onnxruntime-web starts its thread workers from these files;
             // in the isolated page a worker needs its own embedder policy.

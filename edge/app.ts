@@ -20,6 +20,7 @@ import type { ModelInfo } from "../src/serve/embedding_service.ts";
 import { errorResponse } from "./errors.ts";
 import { PAGE_HTML } from "./page.ts";
 import { PAGE_JS } from "./page_bundle.generated.ts";
+import { readBodyCapped } from "./read_body.ts";
 import { readJson } from "./read_json.ts";
 
 type Service = EmbeddingService["Service"];
@@ -119,26 +120,27 @@ export const createApp = (service: Service): Hono => {
   let bodies = 0;
   const readBody = async (
     c: HonoContext,
-  ): Promise<ArrayBuffer | Response> => {
+  ): Promise<Uint8Array | Response> => {
     if (bodies >= config.maxBodiesInFlight) {
       return fail(
         new TooManyBodies({ max: config.maxBodiesInFlight, retryAfter: 1 }),
       );
     }
     bodies++;
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      const late = new Promise<"late">((resolve) => {
-        timer = setTimeout(() => resolve("late"), config.bodyTimeoutMs);
-      });
-      const bytes = await Promise.race([c.req.arrayBuffer(), late]);
+      const bytes = await readBodyCapped(
+        c.req.raw.body,
+        config.maxBodyBytes,
+        config.bodyTimeoutMs,
+      );
+      if (bytes === "too large") {
+        return fail(new BodyTooLarge({ max: config.maxBodyBytes }));
+      }
       if (bytes === "late") {
-        c.req.raw.body?.cancel().catch(() => {});
         return fail(new BodyTimeout({ ms: config.bodyTimeoutMs }));
       }
       return bytes;
     } finally {
-      clearTimeout(timer);
       bodies--;
     }
   };
@@ -385,6 +387,8 @@ export const createApp = (service: Service): Hono => {
         (a) =>
           c.body(a.body, 200, {
             "content-type": a.type,
+            // HEAD answers carry it too: the page shows the size up front.
+            "content-length": String(a.body.byteLength),
             "cache-control": "public, max-age=86400",
             // onnxruntime-web starts its thread workers from these files;
             // in the isolated page a worker needs its own embedder policy.

@@ -10,7 +10,7 @@ export const readJson = <
   S extends Schema.Top & { readonly DecodingServices: never },
 >(
   schema: S,
-  bytes: ArrayBuffer,
+  bytes: Uint8Array,
 ): Effect.Effect<S["Type"], InvalidRequest> =>
   Effect.gen(function* () {
     const text = yield* Effect.try({

@@ -1,7 +1,12 @@
 import { Effect, ManagedRuntime } from "effect";
 import { PIPELINES } from "../pipelines/mod.ts";
 import { parseFlags } from "../src/cli/args.ts";
-import { pathsFromEnv } from "../src/paths.ts";
+import {
+  MODEL_FLAGS,
+  MODEL_USAGE,
+  modelRecipeFlag,
+} from "../src/cli/model_recipe.ts";
+import { PathsFromEnv, pathsFromEnv } from "../src/paths.ts";
 import { resolvePipelines } from "../src/pipeline/pipeline_source.ts";
 import { servicesLayer } from "../src/services.ts";
 import { makeEmbeddingService } from "../src/serve/embedding_service.ts";
@@ -11,12 +16,16 @@ import {
 } from "../src/serve/serve_config.ts";
 import { defaultPoolSize, workerPool } from "../src/serve/worker_pool.ts";
 import { createApp } from "./app.ts";
+import { guardConnections } from "./conn_guard.ts";
 
 const USAGE = `Usage: deno task serve [--port 8787] [--host 127.0.0.1]
        [--no-batching] [--max-wait-ms 2] [--over-length reject|truncate]
        [--backend native|wasm] [--pipelines FILE[,FILE...]] [--only]
+       [--model REF --recipe NAME]
        [--cors ORIGIN[,ORIGIN...]|*] [--timeout-ms 30000] [--queue 64]
-       [--warm] [--workers N]
+       [--warm] [--workers N] [--header-timeout-ms 10000]
+       [--body-timeout-ms 10000] [--idle-timeout-ms 75000]
+       [--max-connections 1024]
 
 Serves every non-transductive pipeline over an OpenAI-compatible API:
 POST /v1/embeddings, POST /v1/similarity, GET /v1/models, GET /healthz,
@@ -24,12 +33,22 @@ GET /metrics, and a demo page at /.
 --pipelines  also serve your own pipelines: .json or .ts files (default
              export: a pipeline or an array) or catalogue names, comma-separated;
              their artifacts are looked for beside the files
---only       serve just those, not the catalogue
+--only       serve just those (and --model's), not the catalogue
+With --model REF --recipe NAME it also serves that recipe applied to the model,
+as \`deno task embed --model REF --recipe NAME\` embeds (its id is printed at
+start and listed by /v1/models):
+${MODEL_USAGE}
 --cors       allow cross-origin requests from these origins (off by default)
 --timeout-ms each request's deadline (504 after)
 --queue      requests one pipeline holds at once (429 overloaded above)
 --workers    embed in N worker threads, off the event loop (default: cores
              less one, at least 1; 0 embeds on the event loop, micro-batched)
+--header-timeout-ms  a request's head must arrive within this (the
+             connection is closed after; 0 turns the connection front off and
+             leaves connections to Deno.serve alone, which has no such limit)
+--body-timeout-ms    a request's body must arrive within this (408 after)
+--idle-timeout-ms    connections quiet both ways this long are closed
+--max-connections    connections open at once (503 and closed above)
 --warm       load every pipeline at start (writes their graphs to .cache):
              /v1/models then tells which can run and their dimensions`;
 
@@ -47,6 +66,11 @@ const flags = parseFlags(Deno.args, {
   queue: { type: "string" },
   warm: { type: "boolean" },
   workers: { type: "string" },
+  ...MODEL_FLAGS,
+  "header-timeout-ms": { type: "string" },
+  "body-timeout-ms": { type: "string" },
+  "idle-timeout-ms": { type: "string" },
+  "max-connections": { type: "string" },
   help: { type: "boolean" },
 }, USAGE);
 
@@ -85,6 +109,11 @@ const config: ServeConfig = {
     DEFAULT_SERVE_CONFIG.timeoutMs,
     "timeout-ms",
   ),
+  bodyTimeoutMs: int(
+    flags["body-timeout-ms"],
+    DEFAULT_SERVE_CONFIG.bodyTimeoutMs,
+    "body-timeout-ms",
+  ),
   maxQueue: int(flags.queue, DEFAULT_SERVE_CONFIG.maxQueue, "queue"),
   corsOrigins: (flags.cors ?? "").split(",").map((o) => o.trim()).filter((
     o,
@@ -93,9 +122,17 @@ const config: ServeConfig = {
 // A runtime that lives as long as the server: pipelines loaded on first use
 // keep their ORT sessions until the process ends.
 const exit = await Effect.runPromiseExit(
-  Effect.forEach(
-    (flags.pipelines ?? "").split(",").filter((r) => r !== ""),
-    (ref) => resolvePipelines(ref, PIPELINES),
+  Effect.all([
+    Effect.forEach(
+      (flags.pipelines ?? "").split(",").filter((r) => r !== ""),
+      (ref) => resolvePipelines(ref, PIPELINES),
+    ),
+    flags.model !== undefined || flags.recipe !== undefined
+      ? Effect.map(modelRecipeFlag(flags), (s) => [[s]])
+      : Effect.succeed([]),
+  ]).pipe(
+    Effect.map(([files, recipe]) => [...files, ...recipe]),
+    Effect.provide(PathsFromEnv),
   ),
 );
 if (exit._tag === "Failure") {
@@ -104,10 +141,17 @@ if (exit._tag === "Failure") {
 }
 const own = exit.value.flat();
 if (flags.only && own.length === 0) {
-  console.error("--only needs --pipelines");
+  console.error("--only needs --pipelines or --model");
   Deno.exit(2);
 }
 const names = new Set(own.map((s) => s.spec.name));
+if (flags.model !== undefined) {
+  console.error(
+    `serving --model ${flags.model} --recipe ${flags.recipe ?? "mean"} as "${
+      own[own.length - 1].spec.name
+    }"`,
+  );
+}
 const registry = [
   ...own.map((s) => s.spec),
   // The user's pipelines win over catalogue ones of the same name.
@@ -147,15 +191,43 @@ if (flags.warm) {
     )
   );
 }
-Deno.serve({
-  port: int(flags.port, 8787, "port"),
-  hostname: flags.host ?? "127.0.0.1",
-  onListen: ({ hostname, port }) =>
-    console.error(
-      `sentemb serving on http://${hostname}:${port} (${
-        pool
-          ? `${pool.size} workers`
-          : `batching ${config.batching ? "on" : "off"}`
-      })`,
-    ),
-}, app.fetch);
+const port = int(flags.port, 8787, "port");
+const hostname = flags.host ?? "127.0.0.1";
+const headerTimeoutMs = int(
+  flags["header-timeout-ms"],
+  10_000,
+  "header-timeout-ms",
+);
+const announce = (host: string, port: number) =>
+  console.error(
+    `sentemb serving on http://${host}:${port} (${
+      pool
+        ? `${pool.size} workers`
+        : `batching ${config.batching ? "on" : "off"}`
+    })`,
+  );
+if (headerTimeoutMs === 0) {
+  Deno.serve({
+    port,
+    hostname,
+    onListen: ({ hostname, port }) => announce(hostname, port),
+  }, app.fetch);
+} else {
+  // Deno.serve has no header or idle timeout and no connection cap: it
+  // listens on loopback behind a front that enforces them (edge/conn_guard.ts).
+  const inner = Deno.serve(
+    { port: 0, hostname: "127.0.0.1", onListen: () => {} },
+    app.fetch,
+  );
+  const guard = guardConnections({
+    hostname,
+    port,
+    upstreamPort: inner.addr.port,
+    headerTimeoutMs,
+    bodyTimeoutMs: config.bodyTimeoutMs,
+    idleTimeoutMs: int(flags["idle-timeout-ms"], 75_000, "idle-timeout-ms"),
+    maxConnections: int(flags["max-connections"], 1024, "max-connections"),
+    maxHeaderBytes: 64 * 1024,
+  });
+  announce(hostname, guard.port);
+}

@@ -75,6 +75,71 @@ const embedderFor = async (m: PortableEntry) => {
 const color = (s: number) =>
   `hsl(${220 - 220 * Math.max(0, Math.min(1, (s + 1) / 2))},70%,55%)`;
 
+// The legend's two bars, −1 to 0 and 0 to 1, drawn with the cells' colours.
+const legend = () => {
+  const [low, high] = document.querySelectorAll<HTMLElement>("#legend .bar");
+  const stops = (from: number) =>
+    Array.from({ length: 6 }, (_, k) => color(from + k / 5)).join(",");
+  low.style.background = `linear-gradient(to right,${stops(-1)})`;
+  high.style.background = `linear-gradient(to right,${stops(0)})`;
+};
+
+// Shown by default, the first the server offers: pipelines whose matrix
+// separates related from unrelated sentences. Real sentence encoders where
+// their weights are present; else random vectors over shared word stems with
+// corpus SIF weights, which separate sentences that share content words (on
+// the default sentences 0.22 for the related pair against 0.00 and 0.01).
+// Random-weight transformers and stories260K only exercise the code: their
+// matrices are near 1 everywhere.
+const PREFERRED = [
+  "minilm-l6-st",
+  "mpnet-base-st",
+  "random-stems-corpus-sif",
+  "random-stems-corpus-idf",
+];
+
+// What the browser fetched since `since` (same-origin, so sizes are known):
+// all of it, and the part that is onnxruntime-web (its script and WASM).
+const downloaded = (since: number) => {
+  let total = 0;
+  let ort = 0;
+  for (
+    const e of performance.getEntriesByType(
+      "resource",
+    ) as PerformanceResourceTiming[]
+  ) {
+    if (e.startTime < since) continue;
+    total += e.encodedBodySize;
+    if (new URL(e.name).pathname.startsWith("/assets/ort/")) {
+      ort += e.encodedBodySize;
+    }
+  }
+  return { total, ort };
+};
+const mb = (bytes: number) =>
+  bytes / 1e6 < 1 ? (bytes / 1e6).toFixed(2) : (bytes / 1e6).toFixed(1);
+
+// What choosing a pipeline downloads, before it is chosen: its model files
+// and, for a transformer, onnxruntime-web's WASM binary (asked with HEAD).
+// The binary onnxruntime-web 1.2x's WebGPU build loads (WASM and WebGPU
+// providers alike); the measured figure after first use replaces the guess.
+const ORT_WASM = "/assets/ort/ort-wasm-simd-threaded.asyncify.wasm";
+let ortWasmBytes: number | undefined;
+const expectedBytes = async (m: PortableEntry) => {
+  if (m.kind !== "transformer") {
+    if (!m.artifact_url) return 0;
+    const head = await fetch(m.artifact_url, { method: "HEAD" });
+    return Number(head.headers.get("content-length") ?? 0);
+  }
+  ortWasmBytes ??= Number(
+    (await fetch(ORT_WASM, { method: "HEAD" })).headers.get(
+      "content-length",
+    ) ?? 0,
+  );
+  return m.model_bytes + ortWasmBytes;
+};
+const firstUse = new Map<string, { total: number; ort: number }>();
+
 const render = (sentences: string[], matrix: number[][]) => {
   const table = $<HTMLTableElement>("matrix");
   table.textContent = "";
@@ -111,6 +176,25 @@ const main = async () => {
       : "";
     select.append(new Option(`${m.id} (${m.kind}${size})`, m.id));
   }
+  select.value = PREFERRED.find((id) => models.some((m) => m.id === id)) ??
+    models.find((m) => m.kind === "static")?.id ?? models[0]?.id ?? "";
+  legend();
+  const showSize = async () => {
+    const model = models.find((m) => m.id === select.value);
+    if (!model) return;
+    const used = firstUse.get(model.id);
+    $("size").textContent = used
+      ? `${model.id} downloaded ${mb(used.total)} MB${
+        used.ort ? ` (onnxruntime-web ${mb(used.ort)} MB of it)` : ""
+      }`
+      : `${model.id} will download about ${mb(await expectedBytes(model))} MB${
+        model.kind === "transformer"
+          ? " (model files and onnxruntime-web's WASM binary)"
+          : ""
+      }`;
+  };
+  select.onchange = showSize;
+  await showSize();
   $("go").onclick = async () => {
     const status = $("status");
     try {
@@ -120,6 +204,13 @@ const main = async () => {
       status.textContent = "embedding in the browser…";
       const started = performance.now();
       const embedder = await embedderFor(model);
+      if (!firstUse.has(model.id)) {
+        firstUse.set(model.id, downloaded(started));
+        await showSize();
+      }
+      document.body.dataset.downloadBytes = String(
+        firstUse.get(model.id)!.total,
+      );
       const v = await embedder.embed(sentences);
       const matrix = sentences.map((_, i) =>
         sentences.map((_, j) => cosine(row(v, i), row(v, j)))

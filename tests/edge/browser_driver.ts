@@ -5,6 +5,7 @@
  * /proc at load, which Deno grants only with --allow-all.
  *
  * Usage: [SENTEMB_WEBGPU=1] deno run -A browser_driver.ts URL CHROMIUM MODEL SENTENCE...
+ * (MODEL `default`: the page's own choice.)
  */
 import { chromium } from "playwright-core";
 
@@ -32,7 +33,18 @@ try {
   await page.goto(url);
   await page.waitForSelector("#go:not([disabled])", { timeout: 20_000 });
   await page.fill("#sentences", sentences.join("\n"));
-  await page.selectOption("#model", model);
+  if (model !== "default") await page.selectOption("#model", model);
+  const selected = await page.$eval(
+    "#model",
+    (s) => (s as HTMLSelectElement).value,
+  );
+  // The size line follows the selection (HEAD requests first).
+  await page.waitForFunction(
+    (id) => document.getElementById("size")?.textContent?.startsWith(id),
+    selected,
+    { timeout: 20_000 },
+  );
+  const sizeBefore = await page.textContent("#size");
   await page.click("#go");
   await page.waitForSelector("body[data-ready='1']", { timeout: 90_000 });
   const scores = await page.$$eval(
@@ -41,6 +53,14 @@ try {
   );
   const status = await page.textContent("#status");
   const runtime = await page.evaluate(() => document.body.dataset.runtime);
+  const downloadBytes = await page.evaluate(() =>
+    Number(document.body.dataset.downloadBytes)
+  );
+  const sizeAfter = await page.textContent("#size");
+  const legend = await page.$$eval(
+    "#legend .bar",
+    (bars) => bars.map((b) => (b as HTMLElement).style.background),
+  );
   console.log(
     JSON.stringify({
       scores,
@@ -48,6 +68,11 @@ try {
       errors,
       status,
       runtime,
+      selected,
+      sizeBefore,
+      sizeAfter,
+      downloadBytes,
+      legend,
       origins: [...origins],
       // Dedicated workers the page started: onnxruntime-web's WASM threads.
       workers: page.workers().length,

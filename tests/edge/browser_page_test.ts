@@ -55,6 +55,11 @@ const drive = async (model: string, env: Record<string, string> = {}) => {
       requested: string[];
       errors: string[];
       runtime: string;
+      selected: string;
+      sizeBefore: string;
+      sizeAfter: string;
+      downloadBytes: number;
+      legend: string[];
       origins: string[];
       origin: string;
       workers: number;
@@ -157,5 +162,73 @@ Deno.test({
     assert.equal(runtime, "onnxruntime-web (webgpu)");
     // GPU kernels round differently from the CPU's.
     await assertMatrix(model, scores, 1e-3);
+  },
+});
+
+Deno.test({
+  name:
+    "by default the page shows a pipeline that separates related from unrelated sentences, a colour legend and what it downloads",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const r = await drive("default");
+    assert.deepEqual(r.errors, []);
+    // No sentence encoder's weights here: the stems pipeline is the default.
+    assert.equal(r.selected, "random-stems-corpus-sif");
+    await assertMatrix(r.selected, r.scores, 1e-6);
+    const [, related, unrelatedA, , , unrelatedB] = r.scores;
+    assert.ok(
+      related > unrelatedA + 0.15 && related > unrelatedB + 0.15,
+      `related ${related}, unrelated ${unrelatedA} and ${unrelatedB}`,
+    );
+    // Both halves of the legend are drawn with the cells' colours.
+    assert.equal(r.legend.length, 2);
+    for (const bar of r.legend) assert.match(bar, /linear-gradient/);
+    // The size shown before is the artifact's; after, what was fetched.
+    const artifact = r.requested.find((p) => p.startsWith("/artifacts/"));
+    assert.ok(artifact, r.requested.join(" "));
+    assert.match(r.sizeBefore, /will download about [\d.]+ MB/);
+    assert.ok(r.downloadBytes > 0);
+    assert.match(r.sizeAfter, /downloaded [\d.]+ MB/);
+  },
+});
+
+Deno.test({
+  name:
+    "the page's download size for a transformer counts onnxruntime-web's WASM binary",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const model = "stories260k-prompteol";
+    const r = await drive(model);
+    assert.deepEqual(r.errors, []);
+    // The HEAD asking its size, and the download: one file.
+    const wasm = [
+      ...new Set(
+        r.requested.filter((p) =>
+          p.startsWith("/assets/ort/") && p.endsWith(".wasm")
+        ),
+      ),
+    ];
+    assert.equal(wasm.length, 1, r.requested.join(" "));
+    const wasmBytes = Deno.statSync(
+      new URL(
+        `../../node_modules/onnxruntime-web/dist/${wasm[0].slice(12)}`,
+        import.meta.url,
+      ),
+    ).size;
+    // The model's files (about 1 MB) and the WASM binary (tens of MB).
+    assert.ok(
+      r.downloadBytes > wasmBytes + 1_000_000,
+      `${r.downloadBytes} bytes downloaded, WASM binary ${wasmBytes}`,
+    );
+    assert.match(r.sizeBefore, /will download about [\d.]+ MB/);
+    const before = Number(r.sizeBefore.match(/about ([\d.]+) MB/)![1]) * 1e6;
+    // The estimate shown before is within 5% of what was fetched.
+    assert.ok(
+      Math.abs(before - r.downloadBytes) < 0.05 * r.downloadBytes,
+      `shown ${before}, fetched ${r.downloadBytes}`,
+    );
+    assert.match(r.sizeAfter, /onnxruntime-web [\d.]+ MB of it/);
   },
 });

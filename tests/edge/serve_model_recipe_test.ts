@@ -1,0 +1,105 @@
+import "../temp_cache.ts";
+import assert from "node:assert/strict";
+import { HF_EXPORTS } from "../models/hf_export_fixture.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const SENTENCES = ["A man plays a guitar.", "The market fell on Tuesday."];
+
+const taskArgs = (name: string) => {
+  const tasks = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`)).tasks;
+  const [deno, ...args] = (tasks[name].command as string).split(/\s+/);
+  assert.equal(deno, "deno");
+  return args;
+};
+
+const unit = (v: ReadonlyArray<number>) => {
+  const norm = Math.hypot(...v);
+  return v.map((x) => x / norm);
+};
+
+/**
+ * `deno task serve --model REF --recipe NAME` serves the recipe under the id
+ * it prints, and its answers are `deno task embed --model REF --recipe NAME`'s
+ * vectors (unit length, as the server serves them).
+ */
+Deno.test({
+  name:
+    "deno task serve --model --recipe answers as deno task embed --model --recipe embeds",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const model = `${HF_EXPORTS}/bert`;
+    const embedded = await new Deno.Command(Deno.execPath(), {
+      args: [...taskArgs("embed"), "--model", model, "--recipe", "mean"],
+      cwd: ROOT,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const writer = embedded.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(SENTENCES.join("\n") + "\n"));
+    await writer.close();
+    const out = await embedded.output();
+    assert.ok(out.success, new TextDecoder().decode(out.stderr));
+    const expected = new TextDecoder().decode(out.stdout).trim().split("\n")
+      .map((l) => JSON.parse(l).embedding as number[]);
+    assert.equal(expected.length, SENTENCES.length);
+
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        ...taskArgs("serve"),
+        "--port=0",
+        "--workers=1",
+        "--only",
+        "--model",
+        model,
+        "--recipe",
+        "mean",
+      ],
+      cwd: ROOT,
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const reader = child.stderr.pipeThrough(new TextDecoderStream())
+      .getReader();
+    try {
+      let log = "";
+      let port: string | undefined;
+      const deadline = Date.now() + 60_000;
+      while (!port && Date.now() < deadline) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        log += value;
+        port = log.match(/serving on http:\/\/127\.0\.0\.1:(\d+)/)?.[1];
+      }
+      assert.ok(port, `no listening line in: ${log}`);
+      const id = log.match(/as "([^"]+)"/)?.[1];
+      assert.equal(id, "bert-mean");
+      const models = await (await fetch(`http://127.0.0.1:${port}/v1/models`))
+        .json();
+      assert.deepEqual(models.data.map((m: { id: string }) => m.id), [id]);
+      const res = await fetch(`http://127.0.0.1:${port}/v1/embeddings`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: id, input: SENTENCES }),
+      });
+      const body = await res.text();
+      assert.equal(res.status, 200, body);
+      const served = JSON.parse(body).data.map((d: { embedding: number[] }) =>
+        d.embedding
+      );
+      for (const [i, v] of served.entries()) {
+        const want = unit(expected[i]);
+        assert.equal(v.length, want.length);
+        const worst = Math.max(
+          ...v.map((x: number, k: number) => Math.abs(x - want[k])),
+        );
+        assert.ok(worst < 1e-5, `sentence ${i}: off by ${worst}`);
+      }
+    } finally {
+      child.kill("SIGTERM");
+      await child.status;
+      await reader.cancel().catch(() => {});
+    }
+  },
+});

@@ -51,14 +51,9 @@ export const SETTINGS: ReadonlyArray<WasmSetting> = [
   { label: "wasm, 1 thread", threads: 1 },
   { label: `wasm, ${cores} threads`, threads: cores },
   {
-    label: `wasm, ${cores} threads, opt extended`,
+    label: `wasm, ${cores} threads, int8 graph (vs native fp32)`,
     threads: cores,
-    opt: "extended",
-  },
-  {
-    label: `wasm, ${cores} threads, executionMode parallel`,
-    threads: cores,
-    mode: "parallel",
+    graph: "onnx/model_quantized.onnx",
   },
   {
     label: `wasm, ${cores} threads, batches of ≤ 16 rows`,
@@ -71,14 +66,19 @@ export const SETTINGS: ReadonlyArray<WasmSetting> = [
     tokens: 2048,
   },
   {
+    label: `wasm, ${cores} threads, opt extended`,
+    threads: cores,
+    opt: "extended",
+  },
+  {
+    label: `wasm, ${cores} threads, executionMode parallel`,
+    threads: cores,
+    mode: "parallel",
+  },
+  {
     label: `wasm, ${cores} threads, jsep binary`,
     threads: cores,
     binary: "ort-wasm-simd-threaded.jsep",
-  },
-  {
-    label: `wasm, ${cores} threads, int8 graph (vs native fp32)`,
-    threads: cores,
-    graph: "onnx/model_quantized.onnx",
   },
 ];
 
@@ -224,10 +224,11 @@ const flags = parseFlags(
     passes: { type: "string" },
     child: { type: "string" },
     only: { type: "string" },
+    skip: { type: "string" },
     json: { type: "boolean" },
     help: { type: "boolean" },
   },
-  "Usage: deno run -A bench/speed/wasm_settings.ts [--sentences 384] [--passes 2] [--only LABEL-SUBSTRING] [--json]",
+  "Usage: deno run -A bench/speed/wasm_settings.ts [--sentences 384] [--passes 2] [--only LABEL-SUBSTRING] [--skip N] [--json]",
 );
 const sentences = Number(flags.sentences ?? 384);
 const passes = Number(flags.passes ?? 2);
@@ -240,7 +241,7 @@ if (flags.child !== undefined) {
 
 const log = (m: string) => console.error(`[wasm-settings] ${m}`);
 const rows: Array<WasmSetting & Measured & { load: number }> = [];
-const chosen = SETTINGS.filter((s) =>
+const chosen = SETTINGS.slice(Number(flags.skip ?? 0)).filter((s) =>
   flags.only === undefined || s.label.includes(flags.only)
 );
 const fixture = modelFolder({ ...pathsFromEnv(), allowRemote: false }, MODEL);

@@ -21,9 +21,9 @@ import { pathsFromEnv } from "../src/paths.ts";
 import { startWorker, type WorkerClient } from "./speed/worker_client.ts";
 
 // The defaults are the issue's workload: every STS-B test sentence. A quick
-// look (about 2 minutes instead of 12) is `--sentences 384 --wasm-sentences 48`.
+// look (about 3 minutes instead of 14) is `--sentences 384 --wasm-sentences 96`.
 const USAGE = `Usage: deno task bench [--json] [--sentences 2758]
-       [--wasm-sentences 96] [--rounds 3] [--static-rounds 9]
+       [--wasm-sentences 384] [--rounds 3] [--static-rounds 9]
        [--cold-runs 3]`;
 const flags = parseFlags(Deno.args, {
   json: { type: "boolean" },
@@ -36,7 +36,7 @@ const flags = parseFlags(Deno.args, {
 }, USAGE);
 const workload = {
   sentences: Number(flags.sentences ?? 2758),
-  wasmSentences: Number(flags["wasm-sentences"] ?? 96),
+  wasmSentences: Number(flags["wasm-sentences"] ?? 384),
 };
 const rounds = Number(flags.rounds ?? 3);
 const staticRounds = Number(flags["static-rounds"] ?? 9);
@@ -164,6 +164,11 @@ const result: SpeedResult = {
     of("sentemb-native|wasm"),
   ),
   all_layers_overhead: pairedRatio(calls("raw-ort-all"), calls("raw-ort-last")),
+  // One transformer pipeline serving, each in its own process, one graph.
+  peak_rss_vs_transformersjs: (peak["sentemb-native"] ?? NaN) /
+    (peak.transformersjs ?? NaN),
+  peak_rss_sentemb_mib: peak["sentemb-native"] ?? NaN,
+  peak_rss_transformersjs_mib: peak.transformersjs ?? NaN,
   static_sentences_per_s: staticSentences /
     (median(of("static|all")) / 1000),
   ...floor,

@@ -11,6 +11,9 @@ export const TARGETS = {
   static_sentences_per_s: 50_000,
   static_vs_floor: 1.2,
   static_cold_start_ms: 1000,
+  // Issue 19.
+  wasm_vs_native: 2.0,
+  peak_rss_vs_transformersjs: 1.0,
 } as const;
 
 /** Everything one run of `deno task bench` measured. */
@@ -27,6 +30,10 @@ export interface SpeedResult extends StaticFloorResult, ColdStartResult {
    */
   readonly all_layers_overhead: number;
   readonly static_sentences_per_s: number;
+  /** Peak RSS (VmHWM) of sentemb's native process / transformers.js's. */
+  readonly peak_rss_vs_transformersjs: number;
+  readonly peak_rss_sentemb_mib: number;
+  readonly peak_rss_transformersjs_mib: number;
   readonly machine: {
     readonly cores: number;
     readonly load_start: number;
@@ -113,7 +120,9 @@ export const formatTable = (r: SpeedResult): string => {
     } | ≤ ${t.vs_raw_ort} | ${mark(r.vs_raw_ort <= t.vs_raw_ort)} |`,
     `| (c) WASM / native (sentemb) | ${s(m["sentemb-wasm"]?.wasm)} | ${
       s(m["sentemb-native"]?.wasm)
-    } | ${x(r.wasm_vs_native)} | – | – |`,
+    } | ${x(r.wasm_vs_native)} | ≤ ${t.wasm_vs_native} | ${
+      mark(r.wasm_vs_native <= t.wasm_vs_native)
+    } |`,
     `| (d) all-layers graph / last-layer graph (raw ORT) | ${
       s(m["raw-ort-all"]?.batches)
     } | ${s(m["raw-ort-last"]?.batches)} | ${
@@ -127,6 +136,13 @@ export const formatTable = (r: SpeedResult): string => {
       t.static_sentences_per_s.toLocaleString("en-US")
     } | ${mark(r.static_sentences_per_s >= t.static_sentences_per_s)} |`,
     ...staticRows(r),
+    `| (f) peak RSS, sentemb native / transformers.js | ${
+      Math.round(r.peak_rss_sentemb_mib)
+    } MiB | ${Math.round(r.peak_rss_transformersjs_mib)} MiB | ${
+      x(r.peak_rss_vs_transformersjs)
+    } | ≤ ${t.peak_rss_vs_transformersjs} | ${
+      mark(r.peak_rss_vs_transformersjs <= t.peak_rss_vs_transformersjs)
+    } |`,
     "",
     "| configuration | median wall | peak RSS (VmHWM) |",
     "|---|---:|---:|",

@@ -1,4 +1,5 @@
 import { Effect } from "effect";
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { basename, dirname, relative, resolve } from "node:path";
 import { MissingModelFiles } from "../errors.ts";
@@ -6,11 +7,12 @@ import { readCachedMeta, writeJsonAtomic } from "./cached_meta.ts";
 import {
   cacheDir,
   sha256Hex,
-  writeAtomic,
   writeCache,
   writeCacheHint,
 } from "./cache_dir.ts";
-import { decodeModel, encodeModel, type ModelProto } from "./proto.ts";
+import { collectGarbage } from "./collect_garbage.ts";
+import { decodeModel, type ModelProto } from "./proto.ts";
+import { writeModelFile } from "./write_model.ts";
 import { OnnxParseError } from "./rewrite/errors.ts";
 
 /** A graph derived from a source ONNX file, and its description. */
@@ -76,20 +78,61 @@ export const derivedGraph = <M extends { readonly path: string }, E>(
       );
     const known = yield* readCachedMeta<M>(pointer, root);
     if (known !== undefined) return known;
+    // The source's bytes (and the parsed model viewing them) live only in
+    // `deriveOnce`: once it returns they are garbage, collected before the
+    // caller opens a session on the graph (else the process held both).
+    const made = yield* deriveOnce(path, root, kind, metaName, tag, derive);
+    yield* Effect.promise(collectGarbage);
+    yield* writePointer(made.metaPath);
+    return made.meta;
+  });
+
+// Deno.readFile peaked at twice the file's size (a read buffer, then its
+// copy); this reads into one array of the file's size.
+const readFileOnce = async (path: string): Promise<Uint8Array> => {
+  const file = await Deno.open(path);
+  try {
+    const out = new Uint8Array((await file.stat()).size);
+    let at = 0;
+    while (at < out.length) {
+      const n = await file.read(out.subarray(at));
+      if (n === null) throw new Error(`${path} ended at byte ${at}`);
+      at += n;
+    }
+    return out;
+  } finally {
+    file.close();
+  }
+};
+
+// Hex SHA-256 of bytes without WebCrypto's copy of its input (440 MB here).
+const sha256File = (bytes: Uint8Array): string =>
+  createHash("sha256").update(bytes).digest("hex");
+
+const deriveOnce = <M extends { readonly path: string }, E>(
+  path: string,
+  root: string,
+  kind: string,
+  metaName: string,
+  tag: string,
+  derive: (
+    model: ModelProto,
+    source: string,
+    out: string,
+  ) => Effect.Effect<Derivation<M>, E>,
+) =>
+  Effect.gen(function* () {
     const bytes = yield* Effect.tryPromise({
-      try: () => Deno.readFile(path),
+      try: () => readFileOnce(path),
       catch: (e) => new OnnxParseError({ path, reason: String(e) }),
     });
-    const digest = yield* Effect.promise(() => sha256Hex(bytes));
+    const digest = sha256File(bytes);
     const key = (yield* Effect.promise(() => sha256Hex(`${tag}:${digest}`)))
       .slice(0, 16);
     const dir = `${root}/${kind}/${key}`;
     const metaPath = `${dir}/${metaName}`;
     const cached = yield* readCachedMeta<M>(metaPath, root);
-    if (cached !== undefined) {
-      yield* writePointer(metaPath);
-      return cached;
-    }
+    if (cached !== undefined) return { meta: cached, metaPath };
     const model = yield* Effect.try({
       try: () => decodeModel(bytes),
       catch: (e) => new OnnxParseError({ path, reason: String(e) }),
@@ -98,7 +141,9 @@ export const derivedGraph = <M extends { readonly path: string }, E>(
     const { graph, meta } = yield* derive(model, path, out);
     yield* writeCache(out, async () => {
       await Deno.mkdir(dir, { recursive: true });
-      await writeAtomic(out, encodeModel(graph));
+      const tmp = `${out}.${crypto.randomUUID()}.tmp`;
+      await writeModelFile(tmp, graph);
+      await Deno.rename(tmp, out);
       for (const file of externalFiles(model)) {
         const link = `${dir}/${file}`;
         if (!existsSync(link)) {
@@ -114,6 +159,5 @@ export const derivedGraph = <M extends { readonly path: string }, E>(
         path: relative(root, meta.path),
       });
     });
-    yield* writePointer(metaPath);
-    return meta;
+    return { meta, metaPath };
   });

@@ -46,6 +46,11 @@ export interface LanceWriterOptions {
   readonly provenance: Provenance;
   /** Add a `text` column. Default false. */
   readonly includeText?: boolean;
+  /**
+   * The columns a row is upserted by. Default `["id"]`; the queue workers
+   * key by `["id", "hash"]` (one row per sentence and pipeline version).
+   */
+  readonly on?: ReadonlyArray<string>;
 }
 
 // Loaded on first use: a native addon, needed only by this sink.
@@ -86,11 +91,20 @@ export const lanceWriter = async (
         pipeline: options.provenance.pipeline,
         hash: options.provenance.hash,
       }));
-      if (table === undefined) {
-        table = await db.createTable(target.table, rows);
-      } else {
-        await table.mergeInsert("id").whenMatchedUpdateAll()
+      const upsert = (t: LanceDb.Table) =>
+        t.mergeInsert([...(options.on ?? ["id"])]).whenMatchedUpdateAll()
           .whenNotMatchedInsertAll().execute(rows);
+      if (table === undefined) {
+        try {
+          table = await db.createTable(target.table, rows);
+        } catch (e) {
+          // Another writer (a queue worker) made it first: upsert into it.
+          if (!(await db.tableNames()).includes(target.table)) throw e;
+          table = await db.openTable(target.table);
+          await upsert(table);
+        }
+      } else {
+        await upsert(table);
       }
       shape.count += records.length;
     },

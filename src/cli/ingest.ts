@@ -8,7 +8,7 @@ const USAGE =
                          [--pipeline NAME|FILE] [--chunk N]
        deno task ingest worker --queue nats://HOST:PORT --to lancedb://PATH/TABLE
                          [--pipeline NAME|FILE] [--concurrency N] [--ack-wait S]
-                         [--max-deliver N] [--exit-when-empty]
+                         [--max-deliver N] [--lease S] [--exit-when-empty]
        deno task ingest status --queue nats://HOST:PORT
 
 Spreads an embedding job over many machines through a NATS JetStream server
@@ -29,7 +29,11 @@ unacked: JetStream redelivers it after the ack wait. A chunk that fails
   --concurrency N worker: chunks in flight at once (default 2)
   --ack-wait S    worker: seconds before an unacked chunk is redelivered
                   (default 60; progress acks keep a long chunk alive)
-  --max-deliver N worker: deliveries before a chunk is dead-lettered (default 5)
+  --max-deliver N worker: failed attempts (an error, or a worker that died
+                  holding the chunk) before it is dead-lettered (default 5)
+  --lease S       worker: seconds a worker's claim on a chunk lasts unrenewed
+                  (default twice --ack-wait); a chunk is written by one worker
+                  at a time, so a redelivery never writes it twice
   --exit-when-empty  worker: exit once the stream holds no chunk
 SIGTERM (or Ctrl-C) drains a worker: it takes no more chunks, finishes the
 ones it holds, and exits 0.
@@ -45,6 +49,7 @@ const flags = parseFlags(rest, {
   concurrency: { type: "string" },
   "ack-wait": { type: "string" },
   "max-deliver": { type: "string" },
+  lease: { type: "string" },
   "exit-when-empty": { type: "boolean" },
   help: { type: "boolean" },
 }, USAGE);
@@ -95,6 +100,9 @@ if (sub === "submit") {
     concurrency: integer("concurrency", flags.concurrency, 2),
     ackWaitMs: positive("ack-wait", flags["ack-wait"], 60) * 1000,
     maxDeliver: integer("max-deliver", flags["max-deliver"], 5),
+    ...(flags.lease === undefined
+      ? {}
+      : { leaseMs: positive("lease", flags.lease, 0) * 1000 }),
     exitWhenEmpty: flags["exit-when-empty"] ?? false,
     signal: stop.signal,
   }));

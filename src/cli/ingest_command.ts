@@ -91,6 +91,7 @@ export const runIngestWorker = (cmd: {
   readonly concurrency: number;
   readonly ackWaitMs: number;
   readonly maxDeliver: number;
+  readonly leaseMs?: number;
   readonly exitWhenEmpty: boolean;
   readonly signal: AbortSignal;
 }) =>
@@ -115,6 +116,7 @@ export const runIngestWorker = (cmd: {
         concurrency: cmd.concurrency,
         ackWaitMs: cmd.ackWaitMs,
         maxDeliver: cmd.maxDeliver,
+        ...(cmd.leaseMs === undefined ? {} : { leaseMs: cmd.leaseMs }),
         exitWhenEmpty: cmd.exitWhenEmpty,
         signal: cmd.signal,
         log: (line) => console.error(`worker: ${line}`),

@@ -53,34 +53,44 @@ export const makeChunk = (
 ): Chunk => ({ ...head, ids, texts, content: contentOf(ids, texts) });
 
 /**
- * Reads a chunk message: what is wrong with it (no chunk, ids and texts of
- * different lengths, a payload that does not match its content hash) as a
- * string, else the chunk.
+ * Reads a chunk message: the chunk as it claims to be (undefined when it is
+ * none), and what is wrong with it (ids and texts of different lengths, a
+ * payload that does not match its content hash), undefined when nothing is.
  */
-export const readChunk = (payload: string): Chunk | string => {
+export const readChunk = (
+  payload: string,
+): { readonly chunk?: Chunk; readonly error?: string } => {
   let c: Partial<Chunk>;
   try {
     c = JSON.parse(payload);
   } catch (e) {
-    return `not a chunk: ${(e as Error).message}`;
+    return { error: `not a chunk: ${(e as Error).message}` };
   }
   if (
     typeof c !== "object" || c === null || typeof c.hash !== "string" ||
     typeof c.content !== "string" || !Array.isArray(c.ids) ||
     !Array.isArray(c.texts)
   ) {
-    return "not a chunk: it lacks hash, content, ids or texts";
+    return { error: "not a chunk: it lacks hash, content, ids or texts" };
   }
+  const chunk = c as Chunk;
   if (c.ids.length !== c.texts.length) {
-    return `chunk ${c.seq} has ${c.ids.length} ids and ${c.texts.length} texts`;
+    return {
+      chunk,
+      error:
+        `chunk ${c.seq} has ${c.ids.length} ids and ${c.texts.length} texts`,
+    };
   }
   const actual = contentOf(c.ids, c.texts);
   if (actual !== c.content) {
-    return `chunk ${c.seq} of ${c.source}: its records hash to ${
-      actual.slice(0, 16)
-    }, its content hash says ${
-      c.content.slice(0, 16)
-    } (corrupted or altered after submit)`;
+    return {
+      chunk,
+      error: `chunk ${c.seq} of ${c.source}: its records hash to ${
+        actual.slice(0, 16)
+      }, its content hash says ${
+        c.content.slice(0, 16)
+      } (corrupted or altered after submit)`,
+    };
   }
-  return c as Chunk;
+  return { chunk };
 };

@@ -1,26 +1,37 @@
 import type { KV } from "@nats-io/kv";
 
 /**
- * A chunk's state in the queue's key-value bucket: written `submitted` by
- * `submit` (only when absent), `done` by the worker that wrote it (before its
- * ack), `failed` with the error when it went to the dead letters.
+ * A chunk's state in the queue's key-value bucket: `submitted` by `submit`
+ * (only when absent), `writing` while a worker holds its lease, `done` once
+ * written (before the ack), `failed` when it went to the dead letters.
+ * Every change but `submit`'s is a compare-and-set on the entry's revision,
+ * so two workers handed the same chunk (a redelivery while the first still
+ * runs) never write it at once: nothing is written twice.
  */
 export interface ChunkState {
-  readonly state: "submitted" | "done" | "failed";
+  readonly state: "submitted" | "writing" | "done" | "failed";
   /** Its records. */
   readonly rows: number;
   /** When the state was written (ms since the epoch). */
   readonly at: number;
+  /** Attempts that failed: an error, or a worker that died holding it. */
+  readonly failures?: number;
+  /** The last failure's error. */
   readonly error?: string;
+  /** `writing`: who holds the lease, and until when (ms since the epoch). */
+  readonly by?: string;
+  readonly until?: number;
 }
 
-/** Writes a state. */
+const encode = (s: ChunkState) => JSON.stringify(s);
+
+/** Writes a state, whatever was there. */
 export const putState = async (
   kv: KV,
   key: string,
   s: ChunkState,
 ): Promise<void> => {
-  await kv.put(key, JSON.stringify(s));
+  await kv.put(key, encode(s));
 };
 
 /**
@@ -33,23 +44,50 @@ export const markSubmitted = async (
   rows: number,
 ): Promise<boolean> => {
   try {
-    await kv.create(
-      key,
-      JSON.stringify({ state: "submitted", rows, at: Date.now() }),
-    );
+    await kv.create(key, encode({ state: "submitted", rows, at: Date.now() }));
     return true;
   } catch {
     return false;
   }
 };
 
+/** A state and the revision it was read at (0: none). */
+export interface Versioned {
+  readonly state?: ChunkState;
+  readonly revision: number;
+}
+
+/** A chunk's state with its revision. */
+export const readState = async (kv: KV, key: string): Promise<Versioned> => {
+  const e = await kv.get(key);
+  return e === null || e.operation !== "PUT"
+    ? { revision: e?.revision ?? 0 }
+    : { state: e.json<ChunkState>(), revision: e.revision };
+};
+
 /** A chunk's state, undefined when it has none. */
 export const getState = async (
   kv: KV,
   key: string,
-): Promise<ChunkState | undefined> => {
-  const e = await kv.get(key);
-  return e === null || e.operation !== "PUT" ? undefined : e.json<ChunkState>();
+): Promise<ChunkState | undefined> => (await readState(kv, key)).state;
+
+/**
+ * Replaces the state read at `revision` (0: none); the new revision, or
+ * undefined when another writer changed it first.
+ */
+export const swapState = async (
+  kv: KV,
+  key: string,
+  revision: number,
+  s: ChunkState,
+): Promise<number | undefined> => {
+  try {
+    return revision === 0
+      ? await kv.create(key, encode(s))
+      : await kv.update(key, encode(s), revision);
+  } catch {
+    return undefined;
+  }
 };
 
 /** Every chunk's state. */

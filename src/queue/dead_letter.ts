@@ -21,7 +21,8 @@ export interface DeadLetter {
 
 /**
  * Moves `m` to the dead letters: publishes it with its error, marks its
- * state failed, then terminates it (JetStream delivers it no more).
+ * state failed, then acks it, which takes it off the work queue (an ack,
+ * not `term`: servers before 2.10 take a `term` with a reason for a nak).
  */
 export const deadLetter = async (
   q: NatsQueueShape,
@@ -46,7 +47,7 @@ export const deadLetter = async (
     at: Date.now(),
     error,
   });
-  m.term(error.slice(0, 200));
+  await m.ackAck();
   return letter;
 };
 

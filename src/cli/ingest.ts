@@ -40,6 +40,10 @@ ones it holds, and exits 0.
 Default pipeline: ${DEFAULT_PIPELINE}.`;
 
 const [sub, ...rest] = Deno.args;
+if (sub === "--help" || sub === "-h") {
+  console.log(USAGE);
+  Deno.exit(0);
+}
 const flags = parseFlags(rest, {
   queue: { type: "string" },
   pipeline: { type: "string" },
@@ -78,6 +82,13 @@ const integer = (name: string, value: string | undefined, d: number) => {
 const need = (name: string, value: string | undefined): string =>
   value ?? usageError(`ingest ${sub} needs --${name}`);
 
+if (sub !== "submit" && sub !== "worker" && sub !== "status") {
+  usageError(
+    sub === undefined
+      ? "give a command: submit, worker or status"
+      : `unknown command "${sub}"`,
+  );
+}
 const queue = need("queue", flags.queue);
 const pipeline = flags.pipeline ?? DEFAULT_PIPELINE;
 
@@ -107,12 +118,6 @@ if (sub === "submit") {
     signal: stop.signal,
   }));
   Deno.exit(0);
-} else if (sub === "status") {
-  await runMain(runStatus({ queue }));
 } else {
-  usageError(
-    sub === undefined
-      ? "give a command: submit, worker or status"
-      : `unknown command "${sub}"`,
-  );
+  await runMain(runStatus({ queue }));
 }

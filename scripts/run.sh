@@ -80,6 +80,12 @@ fi
 # --- 3. nats-server, for the queue tests ------------------------------------
 if needs_browser "$1"; then
   NATS="${SENTEMB_NATS_SERVER:-nats-server}"
+  # Debian puts it in /usr/sbin, which a user's PATH may lack.
+  if ! command -v "$NATS" >/dev/null 2>&1 && [ -z "${SENTEMB_NATS_SERVER:-}" ] &&
+    [ -x /usr/sbin/nats-server ]; then
+    export SENTEMB_NATS_SERVER=/usr/sbin/nats-server
+    NATS=/usr/sbin/nats-server
+  fi
   if ! command -v "$NATS" >/dev/null 2>&1; then
     if [ -n "${SENTEMB_NATS_SERVER:-}" ]; then
       die "SENTEMB_NATS_SERVER=$NATS is not an executable"

@@ -57,8 +57,9 @@ const ensureConsumer = async (q: NatsQueueShape, ackWaitMs: number) => {
     durable_name: QUEUE_NAMES.consumer,
     ack_policy: AckPolicy.Explicit,
     ack_wait: nanos(ackWaitMs),
-    // Deliveries are counted by the workers, which dead-letter the chunk
-    // with its error; the server's own limit would strand it instead.
+    // Failed attempts are counted by the workers (in the state bucket),
+    // which dead-letter the chunk with its error; the server's own limit
+    // would strand it in the stream instead.
     max_deliver: -1,
     filter_subject: QUEUE_NAMES.subject,
   };

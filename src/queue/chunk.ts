@@ -37,8 +37,10 @@ export const contentOf = (
  * import assert from "node:assert/strict";
  * import { chunkKey, makeChunk } from "./chunk.ts";
  *
- * const c = makeChunk({ pipeline: "p", hash: "ab12", source: "f", seq: 0 }, ["1"], ["hi"]);
- * assert.equal(chunkKey(c), chunkKey({ ...c, seq: 7 }));
+ * const head = { pipeline: "p", hash: "ab12", source: "f", seq: 0 };
+ * const c = makeChunk(head, ["1"], ["hi"]);
+ * // The same records, cut at another place: the same key.
+ * assert.equal(chunkKey(c), chunkKey(makeChunk({ ...head, seq: 7 }, ["1"], ["hi"])));
  * assert.match(chunkKey(c), /^c\.ab12\.[0-9a-f]{32}$/);
  * ```
  */

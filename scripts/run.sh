@@ -10,7 +10,11 @@
 # 2. For `test` and `ci`: a Chromium for the browser-page test
 #    ($SENTEMB_CHROMIUM, else /usr/bin/chromium), installed from Debian with
 #    apt-get when missing (as root, or through passwordless sudo).
-# 3. The npm dependencies, exactly as deno.lock pins them (deno install --frozen).
+# 3. For `test` and `ci`: `nats-server` (NATS with JetStream, for the queue
+#    tests, which start and stop their own `nats-server -js` on a free port),
+#    installed from Debian the same way when missing ($SENTEMB_NATS_SERVER
+#    names another binary).
+# 4. The npm dependencies, exactly as deno.lock pins them (deno install --frozen).
 set -euo pipefail
 
 DENO_VERSION=2.9.6
@@ -73,7 +77,40 @@ if needs_browser "$1"; then
   fi
 fi
 
-# --- 3. npm dependencies, as the lockfile pins them -----------------------------
+# --- 3. nats-server, for the queue tests ------------------------------------
+if needs_browser "$1"; then
+  NATS="${SENTEMB_NATS_SERVER:-nats-server}"
+  # Debian puts it in /usr/sbin, which a user's PATH may lack.
+  if ! command -v "$NATS" >/dev/null 2>&1 && [ -z "${SENTEMB_NATS_SERVER:-}" ] &&
+    [ -x /usr/sbin/nats-server ]; then
+    export SENTEMB_NATS_SERVER=/usr/sbin/nats-server
+    NATS=/usr/sbin/nats-server
+  fi
+  if ! command -v "$NATS" >/dev/null 2>&1; then
+    if [ -n "${SENTEMB_NATS_SERVER:-}" ]; then
+      die "SENTEMB_NATS_SERVER=$NATS is not an executable"
+    fi
+    command -v apt-get >/dev/null 2>&1 ||
+      die "the queue tests need nats-server (with JetStream) and there is no apt-get here: install nats-server and put it on PATH, or set SENTEMB_NATS_SERVER=/path/to/nats-server"
+    SUDO=""
+    if [ "$(id -u)" -ne 0 ]; then
+      if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        SUDO="sudo -n"
+      else
+        die "the queue tests need nats-server: run 'sudo apt-get install nats-server' (this script is not root and has no passwordless sudo), or set SENTEMB_NATS_SERVER=/path/to/nats-server"
+      fi
+    fi
+    say "installing nats-server from Debian (apt-get install nats-server)"
+    $SUDO apt-get update -q >/dev/null ||
+      die "apt-get update failed: install nats-server yourself, or set SENTEMB_NATS_SERVER"
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q nats-server >/dev/null ||
+      die "apt-get install nats-server failed: install it yourself, or set SENTEMB_NATS_SERVER"
+  fi
+  # The tests start their own server; CI marks that one must be found.
+  export SENTEMB_REQUIRE_NATS=1
+fi
+
+# --- 4. npm dependencies, as the lockfile pins them -----------------------------
 (cd "$ROOT" && "$DENO" install --frozen --quiet) ||
   die "deno install --frozen failed (is the npm registry reachable? does deno.lock match deno.json?)"
 

@@ -19,6 +19,7 @@ export const LAYERS: ReadonlyArray<ReadonlyArray<string>> = [
   ["stages"],
   ["pipeline", "recipes"],
   ["eval", "serve"],
+  ["queue"],
   ["cli"],
 ];
 

@@ -65,6 +65,11 @@ export interface LanceWriterOptions {
    * `embed --to`): a table it creates takes appends (see above).
    */
   readonly soleWriter?: boolean;
+  /**
+   * The columns a row is upserted by. Default `["id"]`; the queue workers
+   * key by `["id", "hash"]` (one row per sentence and pipeline version).
+   */
+  readonly on?: ReadonlyArray<string>;
 }
 
 /**
@@ -133,13 +138,22 @@ export const lanceWriter = async (
     ? new Set<string>()
     : undefined;
   const store = async (ids: ReadonlyArray<string>, batch: Arrow.Table) => {
+    const upsert = (t: LanceDb.Table) =>
+      t.mergeInsert([...(options.on ?? ["id"])]).whenMatchedUpdateAll()
+        .whenNotMatchedInsertAll().execute(batch);
     if (table === undefined) {
-      table = await db.createTable(target.table, batch);
+      try {
+        table = await db.createTable(target.table, batch);
+      } catch (e) {
+        // Another writer (a queue worker) made it first: upsert into it.
+        if (!(await db.tableNames()).includes(target.table)) throw e;
+        table = await db.openTable(target.table);
+        await upsert(table);
+      }
     } else if (written !== undefined && ids.every((id) => !written.has(id))) {
       await table.add(batch);
     } else {
-      await table.mergeInsert("id").whenMatchedUpdateAll()
-        .whenNotMatchedInsertAll().execute(batch);
+      await upsert(table);
     }
     for (const id of ids) written?.add(id);
   };

@@ -22,7 +22,16 @@ export {
   TINY_CONFIGS,
 } from "./fixture/config.ts";
 export type { NormForm } from "./fixture/emit.ts";
-export { quantizeDynamic } from "./fixture/quantize.ts";
+export {
+  type Quantized,
+  quantizeDynamic,
+  type QuantizeOptions,
+} from "./quantize/quantize_graph.ts";
+export {
+  int8ModelFile,
+  type QuantizedModel,
+  quantizeModelFile,
+} from "./quantize/quantize_file.ts";
 export { LayersNotFound, OnnxParseError } from "./rewrite/errors.ts";
 export {
   exposeHiddenStates,

@@ -50,7 +50,6 @@ export const floatWeights = (
 ): Float32Array | undefined => {
   if (t.dataType !== DataType.FLOAT) return undefined;
   const count = (t.dims ?? []).reduce((n: number, d) => n * int64(d), 1);
-  const ext = t.externalData ?? [];
   let bytes: Uint8Array | undefined;
   if (isExternal(t)) {
     bytes = externalBytes(t, source);

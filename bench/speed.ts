@@ -13,6 +13,7 @@ import { parseFlags } from "../src/cli/args.ts";
 import { BATCH_ROWS, BATCH_TOKENS } from "../src/forward/transformer_stage.ts";
 import { type ConfigName, WASM_THREADS } from "./speed/configs.ts";
 import { formatTable, type SpeedResult } from "./speed/report.ts";
+import { measureInt8 } from "./speed/int8.ts";
 import { median, pairedRatio, rotate } from "./speed/stats.ts";
 import { versions } from "./speed/versions.ts";
 import { startWorker, type WorkerClient } from "./speed/worker_client.ts";
@@ -20,13 +21,14 @@ import { startWorker, type WorkerClient } from "./speed/worker_client.ts";
 // The defaults are the issue's workload: every STS-B test sentence. A quick
 // look (about 2 minutes instead of 12) is `--sentences 384 --wasm-sentences 48`.
 const USAGE = `Usage: deno task bench [--json] [--sentences 2758]
-       [--wasm-sentences 96] [--rounds 3] [--static-rounds 9]`;
+       [--wasm-sentences 96] [--rounds 3] [--static-rounds 9] [--skip-int8]`;
 const flags = parseFlags(Deno.args, {
   json: { type: "boolean" },
   sentences: { type: "string" },
   "wasm-sentences": { type: "string" },
   rounds: { type: "string" },
   "static-rounds": { type: "string" },
+  "skip-int8": { type: "boolean" },
   help: { type: "boolean" },
 }, USAGE);
 const workload = {
@@ -129,6 +131,9 @@ for (let round = 0; round < staticRounds; round++) {
 peak.static = await st.peakMiB();
 await st.quit();
 
+// (f) int8 against fp32, in their own workers.
+const int8 = flags["skip-int8"] ? {} : await measureInt8(workload, rounds, log);
+
 const of = (key: string) => totals.get(key) ?? [];
 const calls = (c: ConfigName) => perCall.get(c) ?? [];
 const medians: SpeedResult["median_ms"] = {};
@@ -138,6 +143,7 @@ for (const [key, xs] of totals) {
 }
 
 const result: SpeedResult = {
+  ...int8,
   vs_transformersjs: pairedRatio(
     of("sentemb-native|main"),
     of("transformersjs|main"),

@@ -1,5 +1,6 @@
 import type { ConfigName } from "./configs.ts";
 import type { WorkloadOptions } from "./workload.ts";
+import { type Int8Result, int8Rows } from "./int8.ts";
 
 /** Targets of issue 7: ratios at most, throughput at least. */
 export const TARGETS = {
@@ -9,8 +10,8 @@ export const TARGETS = {
   static_sentences_per_s: 50_000,
 } as const;
 
-/** Everything one run of `deno task bench` measured. */
-export interface SpeedResult {
+/** Everything one run of `deno task bench` measured (the int8 rows unless skipped). */
+export interface SpeedResult extends Partial<Int8Result> {
   /** sentemb / transformers.js wall time (mean pooling, native, same batch rows). */
   readonly vs_transformersjs: number;
   /** sentemb / raw onnxruntime-node loop, batch by batch on the same sorted batches. */
@@ -122,6 +123,7 @@ export const formatTable = (r: SpeedResult): string => {
     } sentences/s | ${s(m.static?.all)} per pass | – | ≥ ${
       t.static_sentences_per_s.toLocaleString("en-US")
     } | ${mark(r.static_sentences_per_s >= t.static_sentences_per_s)} |`,
+    ...(r.int8_detail ? int8Rows(r as Int8Result) : []),
     "",
     "| configuration | median wall | peak RSS (VmHWM) |",
     "|---|---:|---:|",

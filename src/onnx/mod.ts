@@ -30,8 +30,11 @@ export {
 export {
   int8ModelFile,
   type QuantizedModel,
+  type QuantizeFileOptions,
   quantizeModelFile,
+  QUANTIZER_VERSION,
 } from "./quantize/quantize_file.ts";
+export type { WeightType } from "./quantize/quantize_weight.ts";
 export { LayersNotFound, OnnxParseError } from "./rewrite/errors.ts";
 export {
   exposeHiddenStates,
@@ -44,7 +47,7 @@ export {
   rewriteModelFile,
   type RewrittenModel,
 } from "./rewrite/rewrite_file.ts";
-export { decodeModel, encodeModel } from "./proto.ts";
+export { decodeModel, encodeModel, type ModelProto } from "./proto.ts";
 export {
   type LayerRange,
   type PlaceholderBatch,

@@ -280,3 +280,31 @@ export const int8Rows = (r: Int8Result): string[] => {
     } | – | – |`,
   ];
 };
+
+// The int8 rows alone (what `deno task bench` adds as (f)), with the
+// bench's flags and permissions:
+// deno run --allow-read --allow-env --allow-write=.cache --allow-sys
+//   --allow-ffi --allow-run bench/speed/int8.ts [--sentences 2758] [--rounds 3] [--json]
+if (import.meta.main) {
+  const { parseFlags } = await import("../../src/cli/args.ts");
+  const flags = parseFlags(Deno.args, {
+    sentences: { type: "string" },
+    rounds: { type: "string" },
+    json: { type: "boolean" },
+    help: { type: "boolean" },
+  }, "Usage: bench/speed/int8.ts [--sentences 2758] [--rounds 3] [--json]");
+  const loadStart = Deno.loadavg()[0];
+  const r = await measureInt8(
+    { sentences: Number(flags.sentences ?? 2758), wasmSentences: 1 },
+    Number(flags.rounds ?? 3),
+    (msg) => console.error(`[bench] ${msg}`),
+  );
+  const load = `1-min load ${loadStart.toFixed(1)} at start, ${
+    Deno.loadavg()[0].toFixed(1)
+  } at end`;
+  console.log(
+    flags.json
+      ? JSON.stringify({ ...r, load_start: loadStart }, null, 2)
+      : [load, "", ...int8Rows(r)].join("\n"),
+  );
+}

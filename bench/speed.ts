@@ -13,6 +13,7 @@ import { parseFlags } from "../src/cli/args.ts";
 import { BATCH_ROWS, BATCH_TOKENS } from "../src/forward/transformer_stage.ts";
 import { type ConfigName, WASM_THREADS } from "./speed/configs.ts";
 import { formatTable, type SpeedResult } from "./speed/report.ts";
+import { measureInt8 } from "./speed/int8.ts";
 import { median, pairedRatio, rotate } from "./speed/stats.ts";
 import { versions } from "./speed/versions.ts";
 import { measureStaticFloor, stsTestSentences } from "./speed/static_floor.ts";
@@ -24,7 +25,7 @@ import { startWorker, type WorkerClient } from "./speed/worker_client.ts";
 // look (about 3 minutes instead of 14) is `--sentences 384 --wasm-sentences 96`.
 const USAGE = `Usage: deno task bench [--json] [--sentences 2758]
        [--wasm-sentences 384] [--rounds 3] [--static-rounds 9]
-       [--cold-runs 3]`;
+       [--cold-runs 3] [--skip-int8]`;
 const flags = parseFlags(Deno.args, {
   json: { type: "boolean" },
   sentences: { type: "string" },
@@ -32,6 +33,7 @@ const flags = parseFlags(Deno.args, {
   rounds: { type: "string" },
   "static-rounds": { type: "string" },
   "cold-runs": { type: "string" },
+  "skip-int8": { type: "boolean" },
   help: { type: "boolean" },
 }, USAGE);
 const workload = {
@@ -144,6 +146,8 @@ const floor = await measureStaticFloor(
   log,
 );
 const cold = await measureColdStart(Number(flags["cold-runs"] ?? 3), log);
+// (f) int8 against fp32, in their own workers.
+const int8 = flags["skip-int8"] ? {} : await measureInt8(workload, rounds, log);
 
 const of = (key: string) => totals.get(key) ?? [];
 const calls = (c: ConfigName) => perCall.get(c) ?? [];
@@ -154,6 +158,7 @@ for (const [key, xs] of totals) {
 }
 
 const result: SpeedResult = {
+  ...int8,
   vs_transformersjs: pairedRatio(
     of("sentemb-native|main"),
     of("transformersjs|main"),

@@ -15,6 +15,7 @@ import {
 } from "../../src/forward/transformer_stage.ts";
 import { loadPretrainedTokenizer } from "../../src/tokenize/pretrained_tokenizer.ts";
 import { MODEL } from "./workload.ts";
+import { INT8_CONFIGS } from "./int8.ts";
 
 type Ort = typeof ortModule;
 const ort: Ort = (ortModule as unknown as { default?: Ort }).default ??
@@ -168,6 +169,7 @@ export const CONFIGS = {
   "raw-ort-last": (p: Paths["Service"]) => rawOrt(p, "last"),
   "raw-ort-all": (p: Paths["Service"]) => rawOrt(p, "all"),
   "static": (p: Paths["Service"]) => sentemb(p, "native", STATIC_PIPELINE),
+  ...INT8_CONFIGS,
 } as const;
 
 export type ConfigName = keyof typeof CONFIGS;

@@ -2,6 +2,7 @@ import type { ConfigName } from "./configs.ts";
 import type { WorkloadOptions } from "./workload.ts";
 import type { StaticFloorResult } from "./static_floor.ts";
 import type { ColdStartResult } from "../cold_start.ts";
+import { type Int8Result, int8Rows } from "./int8.ts";
 
 /** Targets of issue 7: ratios at most, throughput at least. */
 export const TARGETS = {
@@ -16,8 +17,9 @@ export const TARGETS = {
   peak_rss_vs_transformersjs: 1.0,
 } as const;
 
-/** Everything one run of `deno task bench` measured. */
-export interface SpeedResult extends StaticFloorResult, ColdStartResult {
+/** Everything one run of `deno task bench` measured (the int8 rows unless skipped). */
+export interface SpeedResult
+  extends StaticFloorResult, ColdStartResult, Partial<Int8Result> {
   /** sentemb / transformers.js wall time (mean pooling, native, same batch rows). */
   readonly vs_transformersjs: number;
   /** sentemb / raw onnxruntime-node loop, batch by batch on the same sorted batches. */
@@ -143,6 +145,7 @@ export const formatTable = (r: SpeedResult): string => {
     } | ≤ ${t.peak_rss_vs_transformersjs} | ${
       mark(r.peak_rss_vs_transformersjs <= t.peak_rss_vs_transformersjs)
     } |`,
+    ...(r.int8_detail ? int8Rows(r as Int8Result) : []),
     "",
     "| configuration | median wall | peak RSS (VmHWM) |",
     "|---|---:|---:|",

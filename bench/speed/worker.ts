@@ -40,7 +40,7 @@ try {
     pending += chunk;
     let nl: number;
     while ((nl = pending.indexOf("\n")) >= 0) {
-      const [cmd, arg] = pending.slice(0, nl).trim().split(" ");
+      const [cmd, arg, rows] = pending.slice(0, nl).trim().split(" ");
       pending = pending.slice(nl + 1);
       if (cmd === "quit") break loop;
       const texts = callTexts(workload, arg);
@@ -49,7 +49,10 @@ try {
         await runner.run(texts);
         say({ ms: performance.now() - t, n: texts.length });
       } else if (cmd === "vectors") {
-        const v = await runner.vectors?.(texts.slice(0, CHECK_ROWS));
+        // `vectors <call> all`: every sentence's (the int8 cosine).
+        const v = await runner.vectors?.(
+          rows === "all" ? texts : texts.slice(0, CHECK_ROWS),
+        );
         say({ vectors: v ? [...v] : [] });
       } else {
         throw new Error(`unknown command ${cmd}`);

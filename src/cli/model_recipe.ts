@@ -10,6 +10,7 @@ export const MODEL_FLAGS = {
   model: { type: "string" },
   recipe: { type: "string" },
   dtype: { type: "string" },
+  precision: { type: "string" },
   "prompt-name": { type: "string" },
   layer: { type: "string" },
   "output-layer": { type: "string" },
@@ -24,6 +25,8 @@ export const MODEL_USAGE =
 --recipe    a recipe from \`deno task recipes\` (default mean) applied to --model
 --dtype     the ONNX variant: ${Object.keys(ONNX_VARIANTS).join(", ")}
             (onnx/model.onnx, onnx/model_quantized.onnx, ...), or a path in the folder
+--precision fp32 (default) or int8: the folder's own model_quantized.onnx /
+            model_int8.onnx, else the graph dynamically quantized here (cached)
 --prompt-name  with --recipe st: a prompt of config_sentence_transformers.json
 --layer K         with --recipe layer-k: the state (or --recipe layer-K)
 --output-layer=K  decoder prompt recipes: the state read (default -1, the last;
@@ -36,6 +39,7 @@ export interface ModelFlags {
   readonly model?: string;
   readonly recipe?: string;
   readonly dtype?: string;
+  readonly precision?: string;
   readonly "prompt-name"?: string;
   readonly layer?: string;
   readonly "output-layer"?: string;
@@ -87,7 +91,15 @@ const recipeOptions = (flags: ModelFlags) =>
         word: flags.demonstration.slice(at + 1),
       };
     }
+    const precision = flags.precision ?? "fp32";
+    if (precision !== "fp32" && precision !== "int8") {
+      return yield* new BadConfig({
+        subject: "--precision",
+        reason: `"${precision}" is not fp32 or int8`,
+      });
+    }
     return {
+      ...(precision === "int8" ? { precision: "int8" as const } : {}),
       ...(layer !== undefined ? { layer } : {}),
       ...(outputLayer !== undefined ? { outputLayer } : {}),
       ...(tp ? { tp } : {}),
@@ -124,6 +136,27 @@ export const modelRecipeFlag = (flags: ModelFlags) =>
     return { spec } as SourcedPipeline;
   });
 
+/** `--precision int8` on a declared pipeline: every transformer stage runs int8. */
+const withPrecision = (sourced: SourcedPipeline, precision?: string) =>
+  precision === undefined || precision === "fp32"
+    ? Effect.succeed(sourced)
+    : precision !== "int8"
+    ? Effect.fail(
+      new BadConfig({
+        subject: "--precision",
+        reason: `"${precision}" is not fp32 or int8`,
+      }),
+    )
+    : Effect.succeed({
+      ...sourced,
+      spec: {
+        ...sourced.spec,
+        stages: sourced.spec.stages.map((s) =>
+          s._tag === "transformer" ? { ...s, precision: "int8" as const } : s
+        ),
+      },
+    });
+
 /** `--model/--recipe` when given, else `--pipeline` (or the default). */
 export const pipelineOrRecipe = (
   flags: ModelFlags & { readonly pipeline?: string },
@@ -131,4 +164,7 @@ export const pipelineOrRecipe = (
 ) =>
   flags.model !== undefined || flags.recipe !== undefined
     ? modelRecipeFlag(flags)
-    : pipelineFlag(flags.pipeline ?? fallback);
+    : Effect.flatMap(
+      pipelineFlag(flags.pipeline ?? fallback),
+      (sourced) => withPrecision(sourced, flags.precision),
+    );

@@ -2,6 +2,7 @@ import { Effect } from "effect";
 import { RECIPES } from "../recipes/recipes.ts";
 import { resolveTransformerFiles } from "../forward/load_transformer_stage.ts";
 import { resolveModelFiles } from "../models/resolve.ts";
+import { int8ModelFile } from "../onnx/quantize/quantize_file.ts";
 import { loadPretrainedTokenizer } from "../tokenize/pretrained_tokenizer.ts";
 import { userPath } from "../pipeline/pipeline_source.ts";
 import { parseFlags } from "./args.ts";
@@ -51,7 +52,9 @@ const program = Effect.gen(function* () {
   for (const stage of spec.stages) {
     if (stage._tag === "transformer") {
       model = stage.model;
-      yield* resolveTransformerFiles(stage.model, stage.file);
+      const graph = yield* resolveTransformerFiles(stage.model, stage.file);
+      // An int8 stage's quantized graph is made (cached) now too.
+      if (stage.precision === "int8") yield* int8ModelFile(graph);
     }
     if (stage._tag === "sentenceTransformers" && model !== undefined) {
       yield* resolveModelFiles(model, {

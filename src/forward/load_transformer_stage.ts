@@ -5,6 +5,7 @@ import { tokenPrependingFile } from "../onnx/tp/rewrite_file.ts";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { externalFiles } from "../onnx/derived_graph.ts";
 import { decodeModel } from "../onnx/proto.ts";
+import { int8ModelFile } from "../onnx/quantize/quantize_file.ts";
 import { refKind, resolveModelFiles } from "../models/resolve.ts";
 import type { Tokenizer } from "../tokenize/tokenized.ts";
 import type { RewrittenModel } from "../onnx/rewrite/rewrite_file.ts";
@@ -112,9 +113,14 @@ export const loadTransformerStage = Effect.fn("loadTransformerStage")(
     const folder = options.folder ??
       (yield* resolveModelFiles(encoder.model, { needed: ["config.json"] }));
     const config = yield* readModelConfig(encoder.model, folder);
-    const source = options.folder !== undefined
+    const fp32 = options.folder !== undefined
       ? modelFile(encoder, folder)
       : `${yield* resolveGraphFolder(encoder.model, graph, folder)}/${graph}`;
+    // int8: quantized first; the hidden-state and Token Prepending rewrites
+    // then run on the quantized graph (they only look at the residual chain).
+    const source = encoder.precision === "int8"
+      ? (yield* int8ModelFile(fp32)).path
+      : fp32;
     const tp = options.tokenPrepending;
     const settings = stageSettings(encoder, config, tp !== undefined);
     const { layers } = settings;

@@ -22,6 +22,8 @@ export interface TransformerSpec {
   readonly file?: string;
   readonly layers: LayerSelection;
   readonly maxTokens?: number;
+  /** `int8`: a dynamically quantized graph (default fp32). */
+  readonly precision?: "fp32" | "int8";
 }
 
 // Model types whose exports are causal decoders: batches are left-padded so

@@ -7,6 +7,7 @@ import { readCachedMeta, writeJsonAtomic } from "./cached_meta.ts";
 import {
   cacheDir,
   sha256Hex,
+  writeAtomic,
   writeCache,
   writeCacheHint,
 } from "./cache_dir.ts";
@@ -19,6 +20,10 @@ import { OnnxParseError } from "./rewrite/errors.ts";
 export interface Derivation<M> {
   readonly graph: ModelProto;
   readonly meta: M;
+  /** Files written beside the graph (its own external data), by name. */
+  readonly files?: ReadonlyArray<
+    { readonly name: string; readonly bytes: Uint8Array }
+  >;
 }
 
 /** External-data files (`model.onnx_data`, ...) a graph's initializers name. */
@@ -138,20 +143,23 @@ const deriveOnce = <M extends { readonly path: string }, E>(
       catch: (e) => new OnnxParseError({ path, reason: String(e) }),
     });
     const out = `${dir}/${basename(path)}`;
-    const { graph, meta } = yield* derive(model, path, out);
+    const { graph, meta, files = [] } = yield* derive(model, path, out);
     yield* writeCache(out, async () => {
       await Deno.mkdir(dir, { recursive: true });
+      for (const f of files) await writeAtomic(`${dir}/${f.name}`, f.bytes);
       const tmp = `${out}.${crypto.randomUUID()}.tmp`;
       await writeModelFile(tmp, graph);
       await Deno.rename(tmp, out);
       for (const file of externalFiles(model)) {
         const link = `${dir}/${file}`;
         if (!existsSync(link)) {
-          // Deno needs full read/write permission to link; without it the
-          // graph is still written (it parses, it cannot run).
-          await Deno.symlink(`${dirname(path)}/${file}`, link).catch(() =>
-            undefined
-          );
+          // A hard link where it can be (onnxruntime ≥ 1.2x refuses external
+          // data a symlink resolves to outside the model's folder), else a
+          // symlink. Deno needs full read/write permission to link; without
+          // it the graph is still written (it parses, it cannot run).
+          const target = `${dirname(path)}/${file}`;
+          await Deno.link(target, link).catch(() => Deno.symlink(target, link))
+            .catch(() => undefined);
         }
       }
       await writeJsonAtomic(metaPath, {

@@ -23,7 +23,19 @@ export {
   TINY_CONFIGS,
 } from "./fixture/config.ts";
 export type { NormForm } from "./fixture/emit.ts";
-export { quantizeDynamic } from "./fixture/quantize.ts";
+export {
+  type Quantized,
+  quantizeDynamic,
+  type QuantizeOptions,
+} from "./quantize/quantize_graph.ts";
+export {
+  int8ModelFile,
+  type QuantizedModel,
+  type QuantizeFileOptions,
+  quantizeModelFile,
+  QUANTIZER_VERSION,
+} from "./quantize/quantize_file.ts";
+export type { WeightType } from "./quantize/quantize_weight.ts";
 export { LayersNotFound, OnnxParseError } from "./rewrite/errors.ts";
 export {
   exposeHiddenStates,
@@ -36,7 +48,7 @@ export {
   rewriteModelFile,
   type RewrittenModel,
 } from "./rewrite/rewrite_file.ts";
-export { decodeModel, encodeModel } from "./proto.ts";
+export { decodeModel, encodeModel, type ModelProto } from "./proto.ts";
 export {
   type LayerRange,
   type PlaceholderBatch,

@@ -8,6 +8,7 @@ import onnxProto from "onnx-proto";
  */
 export const onnx: typeof onnxProto.onnx = onnxProto.onnx;
 
+/** An ONNX model, as protobufjs decodes it. */
 export type ModelProto = onnxProto.onnx.IModelProto;
 export type GraphProto = onnxProto.onnx.IGraphProto;
 export type NodeProto = onnxProto.onnx.INodeProto;

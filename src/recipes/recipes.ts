@@ -33,6 +33,8 @@ export interface RecipeOptions {
   readonly description?: string;
   /** The ONNX file in the model folder (default `onnx/model.onnx`). */
   readonly file?: string;
+  /** `int8`: the transformer runs a dynamically quantized graph (default fp32). */
+  readonly precision?: "fp32" | "int8";
   /** `layer-k` without a number in its name: the state index. */
   readonly layer?: number;
   /** Decoders' prompt recipes: the state read (default −1, the last). */
@@ -130,7 +132,10 @@ export class RecipeMismatch extends RecipeMismatchBase {
 
 const eol = { appendPeriod: true, replaceDoubleQuotes: true } as const;
 const tpOf = (o: RecipeOptions) => o.tp ?? { start: 1, exit: 3 };
-const file = (o: RecipeOptions) => (o.file ? { file: o.file } : {});
+const file = (o: RecipeOptions) => ({
+  ...(o.file ? { file: o.file } : {}),
+  ...(o.precision === "int8" ? { precision: "int8" as const } : {}),
+});
 const tok = (model: string, o: RecipeOptions) =>
   o.tokenizer ? [o.tokenizer] : [modelTokenizer(model)];
 

@@ -20,6 +20,7 @@ export {
   ContextualAverageStage,
 } from "./contextual_average.ts";
 export {
+  Precision,
   TokenPrepending,
   transformer,
   TransformerStage,

@@ -27,6 +27,17 @@ export const TokenPrepending: Schema.Struct<{
 export type TokenPrepending = typeof TokenPrepending.Type;
 
 /**
+ * The precision a transformer runs in: `fp32` (the graph as exported), or
+ * `int8` — the folder's own `model_quantized.onnx` / `model_int8.onnx` when
+ * it has one, else the graph dynamically quantized here (int8 weights per
+ * output column, uint8 activations; cached).
+ */
+export const Precision: Schema.Literals<readonly ["fp32", "int8"]> = Schema
+  .Literals(["fp32", "int8"]);
+/** A transformer's precision. */
+export type Precision = typeof Precision.Type;
+
+/**
  * A transformer run on the sentence, every hidden state exposed by graph
  * rewriting: `model` is a folder under the models folder with
  * `onnx/model.onnx` (or `file`), its tokenizer beside it; `layers` picks
@@ -38,6 +49,7 @@ export const TransformerStage: Schema.TaggedStruct<"transformer", {
   readonly layers: typeof LayerSelection;
   readonly maxTokens: Schema.optionalKey<Schema.Int>;
   readonly tokenPrepending: Schema.optionalKey<typeof TokenPrepending>;
+  readonly precision: Schema.optionalKey<typeof Precision>;
 }> = Schema.TaggedStruct("transformer", {
   model: Schema.String,
   file: Schema.optionalKey(Schema.String),
@@ -45,6 +57,8 @@ export const TransformerStage: Schema.TaggedStruct<"transformer", {
   /** Longest input in tokens; longer ones are truncated (default 512). */
   maxTokens: Schema.optionalKey(PositiveInt),
   tokenPrepending: Schema.optionalKey(TokenPrepending),
+  /** `int8` runs a dynamically quantized graph (default fp32). */
+  precision: Schema.optionalKey(Precision),
 });
 /** A `transformer` stage declaration, decoded. */
 export type TransformerStage = typeof TransformerStage.Type;
@@ -57,6 +71,7 @@ export const transformer = (
     file?: string;
     maxTokens?: number;
     tokenPrepending?: TokenPrepending;
+    precision?: Precision;
   } = {},
 ): TransformerStage => ({
   _tag: "transformer",
@@ -67,6 +82,8 @@ export const transformer = (
   ...(options.tokenPrepending
     ? { tokenPrepending: options.tokenPrepending }
     : {}),
+  // fp32 is the default and is never written: default hashes stay as they were.
+  ...(options.precision === "int8" ? { precision: "int8" as const } : {}),
 });
 
 /**
@@ -87,7 +104,9 @@ export const transformerModule: TransformerVectorsModule<TransformerStage> = {
   schema: TransformerStage,
   sources: () => [],
   needs: (d) => [
-    `model weights ${d.model}/${d.file ?? "onnx/model.onnx"}`,
+    `model weights ${d.model}/${d.file ?? "onnx/model.onnx"}${
+      d.precision === "int8" ? " (int8)" : ""
+    }`,
   ],
   notPortable: () => undefined,
 };

@@ -1,14 +1,14 @@
 import { Cause, Effect, Exit } from "effect";
 import type { Context } from "effect";
 import {
-  type ClassificationTaskScore,
   classificationReport,
+  type ClassificationTaskScore,
   evaluateClassification,
 } from "../src/eval/classification_eval.ts";
 import type { ClassificationTaskName } from "../src/eval/classification_tasks.ts";
 import {
-  type ClusteringTaskScore,
   clusteringReport,
+  type ClusteringTaskScore,
   evaluateClustering,
 } from "../src/eval/clustering_eval.ts";
 import type { ClusteringTaskName } from "../src/eval/clustering_tasks.ts";
@@ -23,7 +23,7 @@ import {
 } from "../src/eval/sts_eval.ts";
 import type { StsTaskName } from "../src/eval/sts_tasks.ts";
 import { pipelineHash } from "../src/pipeline/hash.ts";
-import { loadPipeline, type LoadedPipeline } from "../src/pipeline/load.ts";
+import { type LoadedPipeline, loadPipeline } from "../src/pipeline/load.ts";
 import { type EvalJob, evalJobKey } from "../src/queue/eval_job.ts";
 import type { Services } from "../src/services.ts";
 import type { PipelineResult } from "./eval_result.ts";

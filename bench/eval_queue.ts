@@ -120,6 +120,9 @@ export const jobRunner = (
         )
         : isotropyOf(pipeline, { ...settings, variant }),
     );
+    if (score === undefined) {
+      throw new Error(`no task "${job.task}" in the ${job.suite} suite`);
+    }
     return { score, seconds: (performance.now() - started) / 1000 };
   };
 };

@@ -16,7 +16,7 @@ import { pipelineHash } from "../src/pipeline/hash.ts";
 import { userPath } from "../src/pipeline/pipeline_source.ts";
 import { cachedForwardLayer } from "../src/eval/cached_forward.ts";
 import { type Gemm, jsGemm } from "../src/eval/gemm.ts";
-import { gridVariants } from "../src/eval/grid.ts";
+import { type GridVariant, gridVariants } from "../src/eval/grid.ts";
 import { ortGemm } from "../src/eval/ort_gemm.ts";
 import type { StsVariant } from "../src/eval/sts_eval.ts";
 import { loadPipeline } from "../src/pipeline/load.ts";
@@ -39,11 +39,28 @@ import {
 import { progress } from "./progress.ts";
 import { comparisonMarkdown, pipelineMarkdown } from "./report_markdown.ts";
 import { reportHtml } from "./report_html.ts";
-import { runSuites, stepsPerPipeline } from "./run_suites.ts";
+import { runSuites, stepsPerPipeline, suiteTasks } from "./run_suites.ts";
+import { assembleResults, gridJobs, jobRunner } from "./eval_queue.ts";
+import { getState } from "../src/queue/chunk_state.ts";
+import {
+  openResults,
+  readResults,
+  submitEvalJobs,
+} from "../src/queue/eval_job.ts";
+import { runEvalWorker } from "../src/queue/eval_worker.ts";
+import { EVAL_QUEUE_NAMES } from "../src/queue/names.ts";
+import { NatsQueue, natsQueueLayer } from "../src/queue/nats_queue.ts";
+import { QueueError } from "../src/queue/queue_error.ts";
+import type { PipelineSpec } from "../src/pipeline/spec.ts";
+import type { Services } from "../src/services.ts";
 
 const USAGE =
   `Usage: deno task eval [--pipeline NAME|FILE] [--suite sts|clustering|classification|all]
                       [--variant raw|senteval] [--grid] [--extras] [--json] [--out DIR]
+                      [--limit N] [--tasks A,B,...]
+                      [--queue nats://HOST:PORT [--report]]
+       deno task eval --worker --queue nats://HOST:PORT [--concurrency N]
+                      [--ack-wait S] [--max-deliver N] [--exit-when-empty]
 
 Evaluates a pipeline on the data in SENTEMB_DATA (default ../shared/data).
 --pipeline  a name from \`deno task pipelines\` or your own pipeline file
@@ -63,6 +80,25 @@ ${MODEL_USAGE}
 --out DIR   also write DIR/results.json, DIR/report.md, DIR/report.html
             (checked before any work; results are printed even when the
             reports cannot be written)
+--limit N   only the first N variants of the grid
+--tasks     only these tasks of the suites (STS12,SICK-R,...); averages
+            over those run
+
+Across machines (a NATS server with JetStream, \`nats-server -js\`):
+--queue     submit the run as jobs, one per (variant, task) and one per
+            variant's isotropy, to the work-queue stream SENTEMB_EVAL; a
+            re-submit sends only jobs never sent
+--report    with --queue (and the same flags as the submit): print the
+            progress and, once every job is done, the report a local run
+            prints, built from the results the workers wrote
+--worker    pull jobs and score them (any number of workers, anywhere);
+            each result goes to the queue's results bucket, then the job
+            is acked. SIGTERM drains: no new job, the current ones finish
+  --concurrency N   jobs in flight at once (default 1)
+  --ack-wait S      seconds before an unacked job is redelivered (default 60)
+  --max-deliver N   failed attempts before a job goes to the dead letters
+                    (sentemb.eval.dead) with its error (default 3)
+  --exit-when-empty exit once the stream holds no job
 
 Your own file: deno task eval --suite pairs|classify|cluster --file F.tsv
             [--columns A,B,...] [--folds 10] [--pipeline ...] [--json] [--out DIR]
@@ -87,6 +123,15 @@ const flags = parseFlags(Deno.args, {
   file: { type: "string" },
   columns: { type: "string" },
   folds: { type: "string" },
+  limit: { type: "string" },
+  tasks: { type: "string" },
+  queue: { type: "string" },
+  report: { type: "boolean" },
+  worker: { type: "boolean" },
+  concurrency: { type: "string" },
+  "ack-wait": { type: "string" },
+  "max-deliver": { type: "string" },
+  "exit-when-empty": { type: "boolean" },
   help: { type: "boolean" },
   ...MODEL_FLAGS,
 }, USAGE);
@@ -258,10 +303,39 @@ const program = Effect.gen(function* () {
     extras: flags.extras ?? false,
     gemm: yield* Effect.promise(loadGemm),
     progress: progress(true),
+    ...(flags.tasks === undefined
+      ? {}
+      : { tasks: flags.tasks.split(",").map((t) => t.trim()) }),
   };
-  const variants = flags.grid
-    ? gridVariants(base)
-    : [{ spec: base, axes: undefined }];
+  const limit = flags.limit === undefined ? Infinity : Number(flags.limit);
+  if (!(limit >= 1)) {
+    return yield* new BadConfig({
+      subject: "--limit",
+      reason: `"${flags.limit}" is not a positive number`,
+    });
+  }
+  const variants =
+    (flags.grid ? gridVariants(base) : [{ spec: base, axes: undefined }]).slice(
+      0,
+      limit,
+    );
+  if (suiteTasks(settings).length === 0) {
+    return yield* new BadConfig({
+      subject: "--tasks",
+      reason: `none of "${flags.tasks}" is a task of --suite ${suite}`,
+    });
+  }
+  if (flags.queue !== undefined) {
+    const url = flags.queue;
+    const grid = { ...settings, variant: variant as StsVariant };
+    const done = yield* (flags.report
+      ? queueReport(url, variants, grid)
+      : Effect.as(queueSubmit(url, variants, grid), undefined));
+    if (done === undefined) {
+      return;
+    }
+    return yield* report(base.name, suite, variant, done, settings.gemm.name);
+  }
   const counter = {
     done: 0,
     total: variants.length * stepsPerPipeline(settings),
@@ -280,38 +354,176 @@ const program = Effect.gen(function* () {
     );
   }
   settings.progress.done();
-  const seconds = (performance.now() - started) / 1000;
-  const json = flags.grid
-    ? {
-      base: base.name,
-      suite,
-      variant,
-      best: bestPerSuite(results),
-      variants: results.map((r) => resultJson(r, suite, variant)),
-      seconds,
-    }
-    : resultJson(results[0], suite, variant);
-  const markdown = [
-    `# sentemb evaluation: ${base.name}${
-      flags.grid ? ` (grid of ${results.length})` : ""
-    }`,
-    ...(results.length > 1
-      ? [bestMarkdown(results), comparisonMarkdown(results)]
-      : []),
-    ...results.map((r) => pipelineMarkdown(r, variant)),
-    `Total: ${seconds.toFixed(1)} s; matrix products on ${settings.gemm.name}.`,
-  ].join("\n\n");
-  yield* emitResults(json, markdown, () => ({
-    "report.html": reportHtml(results, {
-      pipeline: base.name,
-      suite,
-      "STS text": variant,
-      variants: String(results.length),
-      "matrix products": settings.gemm.name,
-      "total seconds": seconds.toFixed(1),
-    }),
-  }));
+  yield* report(
+    base.name,
+    suite,
+    variant,
+    { results, seconds: (performance.now() - started) / 1000 },
+    settings.gemm.name,
+  );
 });
+
+/** Prints (and with --out writes) the report of a run's results. */
+const report = (
+  baseName: string,
+  suite: string,
+  variant: string,
+  run: { readonly results: PipelineResult[]; readonly seconds: number },
+  gemmName: string,
+) =>
+  Effect.gen(function* () {
+    const { results, seconds } = run;
+    const json = flags.grid
+      ? {
+        base: baseName,
+        suite,
+        variant,
+        best: bestPerSuite(results),
+        variants: results.map((r) => resultJson(r, suite, variant)),
+        seconds,
+      }
+      : resultJson(results[0], suite, variant);
+    const markdown = [
+      `# sentemb evaluation: ${baseName}${
+        flags.grid ? ` (grid of ${results.length})` : ""
+      }`,
+      ...(results.length > 1
+        ? [bestMarkdown(results), comparisonMarkdown(results)]
+        : []),
+      ...results.map((r) => pipelineMarkdown(r, variant)),
+      `Total: ${seconds.toFixed(1)} s; matrix products on ${gemmName}.`,
+    ].join("\n\n");
+    yield* emitResults(json, markdown, () => ({
+      "report.html": reportHtml(results, {
+        pipeline: baseName,
+        suite,
+        "STS text": variant,
+        variants: String(results.length),
+        "matrix products": gemmName,
+        "total seconds": seconds.toFixed(1),
+      }),
+    }));
+  });
+
+/** Submits the grid's jobs (those never sent) and says how to work them. */
+const queueSubmit = (
+  url: string,
+  variants: ReadonlyArray<GridVariant | { spec: PipelineSpec }>,
+  grid: Parameters<typeof gridJobs>[1],
+) =>
+  Effect.gen(function* () {
+    const q = yield* NatsQueue;
+    const jobs = gridJobs(variants, grid);
+    const sent = yield* queuePromise(url, () => submitEvalJobs(q, jobs));
+    console.log(
+      `submitted ${sent.published} jobs (${sent.skipped} sent before) of ` +
+        `${variants.length} variants x ${jobs.length / variants.length} ` +
+        `tasks to ${url}\n` +
+        `run workers (any machine, as many as you like):\n` +
+        `  deno task eval --worker --queue ${url}\n` +
+        `then the report (same flags as this submit, plus --report):\n` +
+        `  deno task eval ${
+          Deno.args.filter((a) => a !== "--report").join(" ")
+        } --report`,
+    );
+  }).pipe(Effect.provide(natsQueueLayer(url, EVAL_QUEUE_NAMES)));
+
+const queuePromise = <A>(url: string, f: () => Promise<A>) =>
+  Effect.tryPromise({
+    try: f,
+    catch: (e) =>
+      e instanceof QueueError ? e : new QueueError({
+        queue: url,
+        reason: e instanceof Error ? e.message : String(e),
+      }),
+  });
+
+/**
+ * The progress of a submitted grid, and its results once every job is in
+ * (undefined before).
+ */
+const queueReport = (
+  url: string,
+  variants: ReadonlyArray<GridVariant | { spec: PipelineSpec }>,
+  grid: Parameters<typeof gridJobs>[1],
+) =>
+  Effect.gen(function* () {
+    const q = yield* NatsQueue;
+    const jobs = gridJobs(variants, grid);
+    const keys = jobs.map((j) => j.key);
+    const { states, results } = yield* queuePromise(url, async () => ({
+      states: await Promise.all(keys.map((k) => getState(q.state, k))),
+      results: await readResults(await openResults(q), keys),
+    }));
+    const failed = jobs.filter((_, i) => states[i]?.state === "failed");
+    const unsent = states.filter((s) => s === undefined).length;
+    console.error(
+      `jobs: ${jobs.length}, ${results.size} done, ${failed.length} failed, ` +
+        `${jobs.length - results.size - failed.length} to do` +
+        (unsent > 0 ? ` (${unsent} never submitted)` : ""),
+    );
+    for (const j of failed) {
+      const i = jobs.indexOf(j);
+      console.error(`failed ${j.pipeline} ${j.task}: ${states[i]?.error}`);
+    }
+    const assembled = assembleResults(variants, grid, results);
+    if (assembled === undefined) return undefined;
+    return {
+      results: assembled,
+      seconds: assembled.reduce((t, r) => t + r.seconds, 0),
+    };
+  }).pipe(Effect.provide(natsQueueLayer(url, EVAL_QUEUE_NAMES)));
+
+/** `--worker`: pulls jobs and scores them until stopped. */
+const worker = Effect.gen(function* () {
+  const url = flags.queue;
+  if (url === undefined) {
+    return yield* new BadConfig({
+      subject: "--worker",
+      reason: "needs --queue nats://HOST:PORT",
+    });
+  }
+  const number = (name: string, value: string | undefined, d: number) =>
+    value === undefined
+      ? Effect.succeed(d)
+      : Number(value) > 0
+      ? Effect.succeed(Number(value))
+      : Effect.fail(
+        new BadConfig({
+          subject: `--${name}`,
+          reason: `"${value}" is not > 0`,
+        }),
+      );
+  const concurrency = yield* number("concurrency", flags.concurrency, 1);
+  const ackWait = yield* number("ack-wait", flags["ack-wait"], 60);
+  const maxDeliver = yield* number("max-deliver", flags["max-deliver"], 3);
+  const paths = yield* Paths;
+  const gemm = yield* Effect.promise(loadGemm);
+  const context = yield* Effect.context<Services>();
+  const q = yield* NatsQueue;
+  const stop = new AbortController();
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    Deno.addSignalListener(signal, () => stop.abort());
+  }
+  const summary = yield* queuePromise(url, async () =>
+    runEvalWorker(q, {
+      run: jobRunner(context, { dataDir: paths.data, gemm }),
+      results: await openResults(q),
+      concurrency: Math.floor(concurrency),
+      ackWaitMs: ackWait * 1000,
+      maxDeliver: Math.floor(maxDeliver),
+      exitWhenEmpty: flags["exit-when-empty"] ?? false,
+      signal: stop.signal,
+      log: (line) => console.error(line),
+    }));
+  console.log(`worker: ${summary.jobs} jobs done, ${summary.dead} dead`);
+}).pipe(
+  Effect.provide(
+    flags.queue === undefined
+      ? Layer.empty as unknown as Layer.Layer<NatsQueue, QueueError>
+      : natsQueueLayer(flags.queue, EVAL_QUEUE_NAMES),
+  ),
+);
 
 // Hidden states go through the on-disk cache: grid variants share one
 // forward pass, and a rerun skips the model.
@@ -319,4 +531,5 @@ const services = Layer.merge(
   ServicesFromEnv,
   cachedForwardLayer().pipe(Layer.provide(ServicesFromEnv)),
 );
-await runMain(program, services);
+await runMain(flags.worker ? worker : program, services);
+if (flags.worker) Deno.exit(0);

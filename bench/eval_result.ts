@@ -32,7 +32,11 @@ export interface PipelineResult {
 /** Headline score per task, in table order: STS Spearman, clustering ACC, classification accuracy. */
 export const headlineTasks = (r: PipelineResult): Record<string, number> => {
   const out: Record<string, number> = {};
-  if (r.sts) { for (const t of STS_TASKS) out[t] = r.sts.tasks[t].spearman; }
+  if (r.sts) {
+    for (const t of STS_TASKS) {
+      if (r.sts.tasks[t]) out[t] = r.sts.tasks[t].spearman;
+    }
+  }
   if (r.clustering) {
     for (const t of [...CLUSTERING_TASKS, ...CLUSTERING_EXTRAS]) {
       const s = r.clustering.tasks[t];
@@ -79,7 +83,9 @@ export const resultJson = (
   ...(r.sts
     ? {
       pearson: Object.fromEntries(
-        STS_TASKS.map((t) => [t, r.sts!.tasks[t].pearson]),
+        STS_TASKS.filter((t) => r.sts!.tasks[t]).map((
+          t,
+        ) => [t, r.sts!.tasks[t].pearson]),
       ),
       avg7: r.sts.avg7,
       avg8: r.sts.avg8,

@@ -32,7 +32,7 @@ export const pipelineMarkdown = (
         ["task", "pairs", "Spearman", "Pearson"],
         ["---", "---:", "---:", "---:"],
         [
-          ...STS_TASKS.map((t) => {
+          ...STS_TASKS.filter((t) => r.sts!.tasks[t]).map((t) => {
             const s = r.sts!.tasks[t];
             return [t, String(s.pairs), f2(s.spearman), f2(s.pearson)];
           }),

@@ -1,6 +1,9 @@
 import { Effect } from "effect";
 import { evaluateClassification } from "../src/eval/classification_eval.ts";
-import { CLASSIFICATION_TASKS } from "../src/eval/classification_tasks.ts";
+import {
+  CLASSIFICATION_TASKS,
+  type ClassificationTaskName,
+} from "../src/eval/classification_tasks.ts";
 import { evaluateClustering } from "../src/eval/clustering_eval.ts";
 import {
   CLUSTERING_EXTRAS,
@@ -13,7 +16,8 @@ import { loadStsTask } from "../src/eval/sts_data.ts";
 import { evaluateSts, type StsVariant } from "../src/eval/sts_eval.ts";
 import { STS_TASKS } from "../src/eval/sts_tasks.ts";
 import type { LoadedPipeline } from "../src/pipeline/load.ts";
-import type { PipelineResult, Suite } from "./eval_result.ts";
+import { type PipelineResult, type Suite, SUITES } from "./eval_result.ts";
+import type { StsTaskName } from "../src/eval/sts_tasks.ts";
 import type { Progress } from "./progress.ts";
 
 export interface RunSettings {
@@ -23,19 +27,49 @@ export interface RunSettings {
   readonly extras: boolean;
   readonly gemm: Gemm;
   readonly progress: Progress;
+  /** Only these tasks of the suites (`--tasks`); all when absent. */
+  readonly tasks?: ReadonlyArray<string>;
 }
+
+/** The tasks of each chosen suite, in table order (`--tasks` kept to). */
+export const suiteTasks = (
+  s: Pick<RunSettings, "suites" | "extras" | "tasks">,
+): Array<{ suite: Suite; task: string }> => {
+  const out: Array<{ suite: Suite; task: string }> = [];
+  const of = (suite: Suite): ReadonlyArray<string> =>
+    suite === "sts"
+      ? STS_TASKS
+      : suite === "clustering"
+      ? [...CLUSTERING_TASKS, ...(s.extras ? CLUSTERING_EXTRAS : [])]
+      : CLASSIFICATION_TASKS;
+  for (const suite of SUITES) {
+    if (!s.suites.includes(suite)) continue;
+    for (const task of of(suite)) {
+      if (s.tasks === undefined || s.tasks.includes(task)) {
+        out.push({ suite, task });
+      }
+    }
+  }
+  return out;
+};
+
+/**
+ * The isotropy of a pipeline's space on the STS-B test sentences (fitted on
+ * them, as the STS suite does).
+ */
+export const isotropyOf = Effect.fn("isotropyOf")(function* (
+  pipeline: LoadedPipeline,
+  s: Pick<RunSettings, "dataDir" | "variant" | "gemm">,
+) {
+  const stsb = yield* loadStsTask(s.dataDir, "STSBenchmark", s.variant);
+  const texts = [...stsb.s1, ...stsb.s2];
+  const vectors = yield* (yield* pipeline.fit(texts)).embed(texts);
+  return yield* Effect.promise(() => isotropy(s.gemm, vectors));
+});
 
 /** Tasks (progress steps) one pipeline runs under these settings. */
 export const stepsPerPipeline = (s: RunSettings): number =>
-  s.suites.reduce(
-    (n, suite) =>
-      n + (suite === "sts"
-        ? STS_TASKS.length
-        : suite === "clustering"
-        ? CLUSTERING_TASKS.length + (s.extras ? CLUSTERING_EXTRAS.length : 0)
-        : CLASSIFICATION_TASKS.length),
-    1, // isotropy
-  );
+  suiteTasks(s).length + 1; // isotropy
 
 /**
  * Runs the chosen suites on one loaded pipeline, then measures the isotropy
@@ -62,24 +96,25 @@ export const runSuites = Effect.fn("runSuites")(function* (
     seconds: 0,
     ...(axes ? { axes } : {}),
   };
+  const only = (suite: Suite) =>
+    suiteTasks(s).filter((t) => t.suite === suite).map((t) => t.task);
   if (s.suites.includes("sts")) {
-    step(`STS ${STS_TASKS[0]}`);
+    const sts = only("sts") as StsTaskName[];
+    step(`STS ${sts[0]}`);
     result.sts = yield* evaluateSts(
       pipeline,
       s.dataDir,
       s.variant,
       (task, score) => {
         note(task, score.spearman.toFixed(2));
-        const next = STS_TASKS[STS_TASKS.indexOf(task) + 1];
+        const next = sts[sts.indexOf(task) + 1];
         if (next) step(`STS ${next}`);
       },
+      s.tasks === undefined ? undefined : sts,
     );
   }
   if (s.suites.includes("clustering")) {
-    const tasks: ClusteringTaskName[] = [
-      ...CLUSTERING_TASKS,
-      ...(s.extras ? CLUSTERING_EXTRAS : []),
-    ];
+    const tasks = only("clustering") as ClusteringTaskName[];
     result.clustering = yield* evaluateClustering(pipeline, s.dataDir, {
       gemm: s.gemm,
       tasks,
@@ -96,6 +131,7 @@ export const runSuites = Effect.fn("runSuites")(function* (
   if (s.suites.includes("classification")) {
     result.classification = yield* evaluateClassification(pipeline, s.dataDir, {
       gemm: s.gemm,
+      tasks: only("classification") as ClassificationTaskName[],
       onStart: (task) => step(`classification ${task}`),
       onTask: (task, sc) =>
         note(
@@ -107,10 +143,7 @@ export const runSuites = Effect.fn("runSuites")(function* (
     });
   }
   step("isotropy");
-  const stsb = yield* loadStsTask(s.dataDir, "STSBenchmark", s.variant);
-  const texts = [...stsb.s1, ...stsb.s2];
-  const vectors = yield* (yield* pipeline.fit(texts)).embed(texts);
-  result.isotropy = yield* Effect.promise(() => isotropy(s.gemm, vectors));
+  result.isotropy = yield* isotropyOf(pipeline, s);
   result.seconds = (performance.now() - started) / 1000;
   return result as PipelineResult;
 });

@@ -174,6 +174,17 @@ const evaluateTask = Effect.fn("evaluateClassificationTask")(function* (
   return { ...value, protocol, cached } satisfies ClassificationTaskScore;
 });
 
+/** The report of the tasks scored: their mean accuracy. */
+export const classificationReport = (
+  out: Partial<Record<ClassificationTaskName, ClassificationTaskScore>>,
+): ClassificationReport => {
+  const accs = Object.values(out).map((s) => s!.accuracy);
+  return {
+    tasks: out,
+    average: accs.reduce((s, a) => s + a, 0) / accs.length,
+  };
+};
+
 /** The classification suite (METHODS §7): logistic regression on frozen vectors. */
 export const evaluateClassification: (
   encoder: SentenceEncoder,
@@ -203,10 +214,6 @@ export const evaluateClassification: (
         out[tasks[i]] = score;
         options.onTask?.(tasks[i], score);
       }
-      const accs = Object.values(out).map((s) => s!.accuracy);
-      return {
-        tasks: out,
-        average: accs.reduce((s, a) => s + a, 0) / accs.length,
-      } satisfies ClassificationReport;
+      return classificationReport(out);
     },
   );

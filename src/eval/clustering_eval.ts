@@ -85,6 +85,18 @@ export const l2Rows = (x: Float32Array, n: number, d: number): Float32Array => {
   return out;
 };
 
+/** The report of the tasks scored: their mean ACC and NMI. */
+export const clusteringReport = (
+  out: Partial<Record<ClusteringTaskName, ClusteringTaskScore>>,
+): ClusteringReport => {
+  const scores = Object.values(out);
+  return {
+    tasks: out,
+    acc: meanStd(scores.map((s) => s!.acc))[0],
+    nmi: meanStd(scores.map((s) => s!.nmi))[0],
+  };
+};
+
 /**
  * The clustering suite (METHODS §7): k-means++ with k = the number of gold
  * classes on L2-normalised vectors, averaged over fixed seeds; ACC and NMI.
@@ -151,10 +163,5 @@ export const evaluateClustering: (
       out[task] = score;
       options.onTask?.(task, score);
     }
-    const scores = Object.values(out);
-    return {
-      tasks: out,
-      acc: meanStd(scores.map((s) => s!.acc))[0],
-      nmi: meanStd(scores.map((s) => s!.nmi))[0],
-    } satisfies ClusteringReport;
+    return clusteringReport(out);
   });

@@ -36,14 +36,34 @@ const mean = (xs: ReadonlyArray<number>) =>
   xs.reduce((s, x) => s + x, 0) / xs.length;
 
 /**
- * The 8-task STS suite (METHODS §7). A transductive pipeline is fitted on
- * each task's own sentences (both sides, no gold scores) before embedding.
+ * The report of the tasks scored (in table order): averages over those of
+ * them that count (avg7 without BIOSSES); NaN for an average with none.
+ */
+export const stsReport = (
+  variant: StsVariant,
+  tasks: Partial<Record<StsTaskName, StsTaskScore>>,
+): StsReport => {
+  const done = (ts: ReadonlyArray<StsTaskName>) =>
+    ts.filter((t) => tasks[t] !== undefined).map((t) => tasks[t]!.spearman);
+  return {
+    variant,
+    tasks: tasks as Record<StsTaskName, StsTaskScore>,
+    avg7: mean(done(AVG7_TASKS)),
+    avg8: mean(done(STS_TASKS)),
+  };
+};
+
+/**
+ * The 8-task STS suite (METHODS §7), or the tasks `only` names. A
+ * transductive pipeline is fitted on each task's own sentences (both sides,
+ * no gold scores) before embedding.
  */
 export const evaluateSts: (
   pipeline: LoadedPipeline,
   dataDir: string,
   variant: StsVariant,
   onTask?: (task: StsTaskName, score: StsTaskScore) => void,
+  only?: ReadonlyArray<StsTaskName>,
 ) => Effect.Effect<StsReport, DataError | LoadError | EmbedError> = Effect.fn(
   "evaluateSts",
 )(function* (
@@ -51,9 +71,11 @@ export const evaluateSts: (
   dataDir: string,
   variant: StsVariant,
   onTask?: (task: StsTaskName, score: StsTaskScore) => void,
+  only?: ReadonlyArray<StsTaskName>,
 ) {
   const tasks = {} as Record<StsTaskName, StsTaskScore>;
   for (const task of STS_TASKS) {
+    if (only !== undefined && !only.includes(task)) continue;
     const pairs = yield* loadStsTask(dataDir, task, variant);
     const embedder = yield* pipeline.fit([...pairs.s1, ...pairs.s2]);
     const a = yield* embedder.embed(pairs.s1);
@@ -70,10 +92,5 @@ export const evaluateSts: (
     tasks[task] = score;
     onTask?.(task, score);
   }
-  return {
-    variant,
-    tasks,
-    avg7: mean(AVG7_TASKS.map((t) => tasks[t].spearman)),
-    avg8: mean(STS_TASKS.map((t) => tasks[t].spearman)),
-  } satisfies StsReport;
+  return stsReport(variant, tasks);
 });

@@ -2,7 +2,7 @@ import type { JsMsg } from "@nats-io/jetstream";
 import type { Chunk } from "./chunk.ts";
 import { chunkKey } from "./chunk.ts";
 import { putState } from "./chunk_state.ts";
-import { QUEUE_NAMES } from "./names.ts";
+import { QUEUE_NAMES, type QueueNames } from "./names.ts";
 import type { NatsQueueShape } from "./nats_queue.ts";
 
 /** A chunk that failed `maxDeliver` times, as the dead-letter stream holds it. */
@@ -54,12 +54,13 @@ export const deadLetter = async (
 /** Every dead letter, oldest first. */
 export const deadLetters = async (
   q: NatsQueueShape,
+  names: QueueNames = QUEUE_NAMES,
 ): Promise<DeadLetter[]> => {
-  const info = await q.jsm.streams.info(QUEUE_NAMES.deadStream);
+  const info = await q.jsm.streams.info(names.deadStream);
   const out: DeadLetter[] = [];
   for (let s = info.state.first_seq; s <= info.state.last_seq; s++) {
     if (info.state.messages === 0) break;
-    const m = await q.jsm.streams.getMessage(QUEUE_NAMES.deadStream, {
+    const m = await q.jsm.streams.getMessage(names.deadStream, {
       seq: s,
     }).catch(() => null);
     if (m) out.push(m.json<DeadLetter>());

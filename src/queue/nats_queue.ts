@@ -8,7 +8,7 @@ import {
   RetentionPolicy,
 } from "@nats-io/jetstream";
 import { type KV, Kvm } from "@nats-io/kv";
-import { QUEUE_NAMES } from "./names.ts";
+import { QUEUE_NAMES, type QueueNames } from "./names.ts";
 import { QueueError } from "./queue_error.ts";
 import { natsServer } from "./queue_url.ts";
 
@@ -51,8 +51,14 @@ const ensureStream = async (
   }
 };
 
-/** Connects, and makes the streams and bucket when they are missing. */
-export const openQueue = async (url: string): Promise<NatsQueueShape> => {
+/**
+ * Connects, and makes the streams and bucket when they are missing: the
+ * ingest queue's, or those `names` gives (the evaluation grid's).
+ */
+export const openQueue = async (
+  url: string,
+  names: QueueNames = QUEUE_NAMES,
+): Promise<NatsQueueShape> => {
   const server = natsServer(url);
   if (server === undefined) {
     throw new QueueError({
@@ -70,15 +76,15 @@ export const openQueue = async (url: string): Promise<NatsQueueShape> => {
       throw failure(url, "no JetStream (start it with `nats-server -js`)")(e);
     });
     await ensureStream(jsm, {
-      name: QUEUE_NAMES.stream,
-      subjects: [QUEUE_NAMES.subject],
+      name: names.stream,
+      subjects: [names.subject],
       retention: RetentionPolicy.Workqueue,
     });
     await ensureStream(jsm, {
-      name: QUEUE_NAMES.deadStream,
-      subjects: [QUEUE_NAMES.deadSubject],
+      name: names.deadStream,
+      subjects: [names.deadSubject],
     });
-    const state = await new Kvm(nc).create(QUEUE_NAMES.bucket);
+    const state = await new Kvm(nc).create(names.bucket);
     return { url, nc, js: jetstream(nc), jsm, state };
   } catch (e) {
     await nc.close();
@@ -92,12 +98,13 @@ export const openQueue = async (url: string): Promise<NatsQueueShape> => {
  */
 export const natsQueueLayer = (
   url: string,
+  names: QueueNames = QUEUE_NAMES,
 ): Layer.Layer<NatsQueue, QueueError> =>
   Layer.effect(
     NatsQueue,
     Effect.acquireRelease(
       Effect.tryPromise({
-        try: () => openQueue(url),
+        try: () => openQueue(url, names),
         catch: (e) =>
           e instanceof QueueError ? e : failure(url, "cannot open")(e),
       }),

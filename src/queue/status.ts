@@ -1,5 +1,5 @@
 import { allStates } from "./chunk_state.ts";
-import { QUEUE_NAMES } from "./names.ts";
+import { QUEUE_NAMES, type QueueNames } from "./names.ts";
 import type { NatsQueueShape } from "./nats_queue.ts";
 
 /** Where the queue stands (`deno task ingest status`). */
@@ -23,7 +23,10 @@ export interface QueueStatus {
 }
 
 /** Reads the state bucket and the work stream. */
-export const queueStatus = async (q: NatsQueueShape): Promise<QueueStatus> => {
+export const queueStatus = async (
+  q: NatsQueueShape,
+  names: QueueNames = QUEUE_NAMES,
+): Promise<QueueStatus> => {
   const states = await allStates(q.state);
   let done = 0, failed = 0, rowsDone = 0;
   let first = Infinity, last = -Infinity;
@@ -39,10 +42,10 @@ export const queueStatus = async (q: NatsQueueShape): Promise<QueueStatus> => {
       errors.push({ key, error: s.error ?? "" });
     }
   }
-  const stream = await q.jsm.streams.info(QUEUE_NAMES.stream);
+  const stream = await q.jsm.streams.info(names.stream);
   const consumer = await q.jsm.consumers.info(
-    QUEUE_NAMES.stream,
-    QUEUE_NAMES.consumer,
+    names.stream,
+    names.consumer,
   ).catch(() => undefined);
   const span = (last - first) / 1000;
   return {

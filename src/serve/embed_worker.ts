@@ -66,6 +66,7 @@ self.onmessage = async (event: MessageEvent<WorkerMessage>) => {
     runtime = ManagedRuntime.make(
       servicesLayer(msg.paths, msg.backend),
     ) as unknown as ManagedRuntime.ManagedRuntime<never, never>;
+    self.postMessage({ ready: true } satisfies WorkerReply);
     return;
   }
   const exit = await load(msg.model);

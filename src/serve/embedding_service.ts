@@ -241,6 +241,13 @@ export const makeEmbeddingService: (
   ) {
     const context = yield* Effect.context<Services>();
     const metrics = new ServerMetrics();
+    // Pipelines whose resources are too large to load twice (a transformer
+    // session, a word-vector file, a model's embeddings): on a pool they
+    // only ever load in its workers. Random vectors are a hash away.
+    const heavy = new Set(
+      registry.filter((spec) => planOf(spec).vectors._tag !== "randomVectors")
+        .map((spec) => spec.name),
+    );
     const models: ModelInfo[] = registry.filter(servable).map((spec) => {
       const plan = planOf(spec);
       const precision = outputPrecision(plan);
@@ -461,7 +468,9 @@ export const makeEmbeddingService: (
       options: EmbedOptions,
     ): Effect.Effect<EmbedResult, EmbedFailure> =>
       Effect.gen(function* () {
-        if (pool) {
+        // A cold start: until a worker has loaded its modules, a pipeline
+        // without a transformer (cheap to load twice) answers here.
+        if (pool && (pool.ready() || heavy.has(model))) {
           if (state.get(model)?.status !== "ready") {
             state.set(model, { status: "loading" });
           }

@@ -28,8 +28,12 @@ export type WorkerMessage =
     readonly served: ServedPipeline;
   };
 
-/** A worker's reply to an `embed` or `load` message. */
+/**
+ * A worker's reply to an `embed` or `load` message, or its word that it has
+ * loaded its modules and taken `init` (`ready`).
+ */
 export type WorkerReply =
+  | { readonly ready: true }
   | {
     readonly id: number;
     readonly ok: {

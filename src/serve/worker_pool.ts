@@ -23,6 +23,11 @@ export interface PoolFailure {
 export interface WorkerPool {
   /** The number of workers. */
   readonly size: number;
+  /**
+   * Whether a worker has loaded its modules: until then (a cold start) the
+   * service may answer on the event loop what is cheap to load there.
+   */
+  ready(): boolean;
   /** Runs one request; rejects with a {@link PoolFailure}. */
   embed(
     model: string,
@@ -50,6 +55,7 @@ export const workerPool = (
   },
 ): WorkerPool => {
   let next = 0;
+  let readyWorkers = 0;
   const pending = new Map<
     number,
     { resolve: (ok: Ok) => void; reject: (f: PoolFailure) => void }
@@ -66,6 +72,10 @@ export const workerPool = (
     );
     worker.onmessage = (event: MessageEvent<WorkerReply>) => {
       const reply = event.data;
+      if ("ready" in reply) {
+        readyWorkers++;
+        return;
+      }
       slot.inFlight.delete(reply.id);
       const p = pending.get(reply.id);
       pending.delete(reply.id);
@@ -108,6 +118,7 @@ export const workerPool = (
     });
   return {
     size,
+    ready: () => readyWorkers > 0,
     embed: (model, texts, options, served) => {
       const slot = workers.reduce((a, b) =>
         b.inFlight.size < a.inFlight.size ? b : a

@@ -4,7 +4,7 @@ import { PIPELINES } from "../../pipelines/mod.ts";
 import { createApp } from "../../edge/app.ts";
 import { makeEmbeddingService } from "../../src/serve/embedding_service.ts";
 import { DEFAULT_SERVE_CONFIG } from "../../src/serve/serve_config.ts";
-import { workerPool } from "../../src/serve/worker_pool.ts";
+import { type WorkerPool, workerPool } from "../../src/serve/worker_pool.ts";
 import { servicesLayer } from "../../src/services.ts";
 import { testPaths } from "../test_paths.ts";
 import { testPipeline } from "./test_service.ts";
@@ -137,6 +137,9 @@ Deno.test({
       config: DEFAULT_SERVE_CONFIG,
     });
     const runtime = ManagedRuntime.make(servicesLayer(testPaths));
+    // Once the worker is ready every request goes to it (before, a
+    // random-vector pipeline may answer on the event loop).
+    while (!pool.ready()) await new Promise((r) => setTimeout(r, 10));
     try {
       const pooled = createApp(
         await runtime.runPromise(
@@ -219,4 +222,48 @@ Deno.test({
       await runtime.dispose();
     }
   },
+});
+
+Deno.test("cold start: until a worker is ready, random-vector pipelines answer on the event loop; others always wait for the pool", async () => {
+  const registry = [testPipeline("words-16"), testPipeline("missing-vectors")];
+  let ready = false;
+  const asked: string[] = [];
+  // A pool that records what it is asked and answers with a typed failure.
+  const fake: WorkerPool = {
+    size: 1,
+    ready: () => ready,
+    embed: (model) => {
+      asked.push(model);
+      return Promise.reject({
+        error: { _tag: "PoolSaidNo", message: "from the pool" },
+        loadFailed: false,
+      });
+    },
+    load: () => Promise.resolve(16),
+    close: () => {},
+  };
+  const runtime = ManagedRuntime.make(servicesLayer(testPaths));
+  try {
+    const app = createApp(
+      await runtime.runPromise(
+        makeEmbeddingService(registry, DEFAULT_SERVE_CONFIG, fake),
+      ),
+    );
+    const ask = (model: string) =>
+      app.request("/v1/embeddings", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model, input: "a cat" }),
+      });
+    const inline = await ask("words-16");
+    assert.equal(inline.status, 200);
+    assert.equal((await inline.json()).data[0].embedding.length, 16);
+    await (await ask("missing-vectors")).body?.cancel();
+    assert.deepEqual(asked, ["missing-vectors"]);
+    ready = true;
+    await (await ask("words-16")).body?.cancel();
+    assert.deepEqual(asked, ["missing-vectors", "words-16"]);
+  } finally {
+    await runtime.dispose();
+  }
 });

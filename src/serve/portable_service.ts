@@ -23,8 +23,8 @@ export interface PortableHost {
   readonly runtime: string;
   /** Artifact bytes by hash: whatever was bundled or fetched. */
   readonly artifacts: ReadonlyMap<string, Uint8Array>;
-  /** Why transformer pipelines do not run here (measured sizes and all). */
-  readonly transformers: string;
+  /** Why a transformer pipeline does not run here (measured sizes and all). */
+  readonly transformers: (spec: PipelineSpec) => string;
 }
 
 /**
@@ -36,7 +36,9 @@ export const portableProblem = (
   spec: PipelineSpec,
   host: PortableHost,
 ): string | undefined => {
-  if (planOf(spec).vectors._tag === "transformer") return host.transformers;
+  if (planOf(spec).vectors._tag === "transformer") {
+    return host.transformers(spec);
+  }
   const problem = portabilityOf(spec);
   if (problem) return problem;
   if (spec.artifact && !host.artifacts.has(spec.artifact)) {
@@ -64,7 +66,7 @@ export const portableProblem = (
  * const service = makePortableService([words], {
  *   runtime: "here",
  *   artifacts: new Map(),
- *   transformers: "no model runtime",
+ *   transformers: () => "no model runtime",
  * });
  * const out = await Effect.runPromise(service.embed("words-8", ["A cat."]));
  * assert.equal(out.vectors.dim, 8);

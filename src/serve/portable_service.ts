@@ -10,7 +10,7 @@ import type {
   EmbeddingServiceShape,
 } from "./embedding_service.ts";
 import { DEFAULT_SERVE_CONFIG, type ServeConfig } from "./serve_config.ts";
-import { serviceCore } from "./service_core.ts";
+import { servable, serviceCore } from "./service_core.ts";
 import {
   NotPortable,
   RuntimeUnsupported,
@@ -79,10 +79,14 @@ export const makePortableService = (
 ): EmbeddingServiceShape => {
   const problems = new Map<string, string>();
   for (const spec of registry) {
+    // Transductive ones are refused as on the server (400, not servable).
+    if (!servable(spec)) continue;
     const problem = portableProblem(spec, host);
     if (problem) problems.set(spec.name, problem);
   }
-  const runnable = registry.filter((spec) => !problems.has(spec.name));
+  const runnable = registry.filter((spec) =>
+    servable(spec) && !problems.has(spec.name)
+  );
   const core = serviceCore(registry, config, {
     load: (spec) =>
       Effect.flatMap(

@@ -45,7 +45,10 @@ const post = (base: string, model: string, input: string[]) =>
 
 Deno.test({
   name:
-    "the edge app on workerd embeds with the default pipeline as the Deno server does, and answers 503 for transformers",
+    "the edge app on workerd embeds with the default pipeline as the Deno server does, and answers 503 for transformers" +
+    (bin === undefined
+      ? " (skipped: no workerd binary under node_modules; run deno install)"
+      : ""),
   ignore: bin === undefined,
   sanitizeResources: false,
   sanitizeOps: false,
@@ -115,10 +118,4 @@ Deno.test({
       await child.status;
     }
   },
-});
-
-Deno.test({
-  name: "workerd test skipped: no workerd binary (run deno install)",
-  ignore: bin !== undefined,
-  fn: () => {},
 });

@@ -332,9 +332,16 @@ export {
   RequestTimeoutBase,
   RequestTooLong,
   RequestTooLongBase,
+  RuntimeUnsupported,
+  RuntimeUnsupportedBase,
   TooManyInputs,
   TooManyInputsBase,
 } from "./src/serve/serve_errors.ts";
+export {
+  makePortableService,
+  type PortableHost,
+  portableProblem,
+} from "./src/serve/portable_service.ts";
 export type { Pooling } from "./src/aggregate/pool.ts";
 export type { ContextualPooling } from "./src/aggregate/contextual_pool.ts";
 export type { ContextualAggregator } from "./src/forward/transformer_stage.ts";

@@ -61,6 +61,7 @@ const STATUS: {
   TooManyBodies: [429, "rate_limit_error", "overloaded"],
   RequestTimeout: [504, "timeout_error", "timeout"],
   MissingModelFiles: [503, "server_error", "model_unavailable"],
+  RuntimeUnsupported: [503, "server_error", "runtime_unsupported"],
   DataError: [503, "server_error", "data_unavailable"],
   ArtifactError: [503, "server_error", "artifact_unavailable"],
   BadConfig: [500, "server_error", "bad_pipeline_config"],

@@ -347,3 +347,32 @@ export const controlCharacter = (
   }
   return undefined;
 };
+
+/** The schema-backed base class of {@link RuntimeUnsupported}. */
+export const RuntimeUnsupportedBase: Schema.Class<
+  RuntimeUnsupported,
+  Schema.TaggedStruct<
+    "RuntimeUnsupported",
+    {
+      readonly model: Schema.String;
+      readonly runtime: Schema.String;
+      readonly reason: Schema.String;
+    }
+  >,
+  Cause.YieldableError
+> = Schema.TaggedError<RuntimeUnsupported>()("RuntimeUnsupported", {
+  model: Schema.String,
+  runtime: Schema.String,
+  reason: Schema.String,
+});
+
+/**
+ * A pipeline this runtime cannot run (a transformer on workerd): the
+ * server is up, the pipeline is not here. The reason carries no host path.
+ */
+export class RuntimeUnsupported extends RuntimeUnsupportedBase {
+  /** The message, built from the fields. */
+  override get message(): string {
+    return `pipeline "${this.model}" does not run on ${this.runtime}: ${this.reason}`;
+  }
+}

@@ -39,17 +39,50 @@ interface Kernel {
 }
 
 let compiled: WebAssembly.Module | null | undefined;
+let source: "precompiled" | "compiled" | "javascript" | undefined;
+
+/**
+ * Hands the kernel in already compiled (a workerd `wasm` module binding of
+ * `row_kernel.wasm`): runtimes that refuse to compile bytes at run time
+ * still instantiate a compiled module. Call before the first pipeline loads.
+ */
+export const provideRowKernel = (module: WebAssembly.Module): void => {
+  compiled = module;
+  source = "precompiled";
+};
 
 /** The kernel's module, or null where WebAssembly SIMD is not available. */
 const kernelModule = (): WebAssembly.Module | null => {
   if (compiled === undefined) {
     const bytes = decode(ROW_KERNEL_WASM);
-    compiled = typeof WebAssembly === "object" && WebAssembly.validate(bytes)
-      ? new WebAssembly.Module(bytes)
-      : null;
+    try {
+      compiled = typeof WebAssembly === "object" && WebAssembly.validate(bytes)
+        ? new WebAssembly.Module(bytes)
+        : null;
+    } catch {
+      // Compiling at run time is refused (Cloudflare's workerd): JavaScript.
+      compiled = null;
+    }
+    source = compiled ? "compiled" : "javascript";
   }
   return compiled;
 };
+
+/**
+ * How rows are pooled here: the SIMD kernel handed in compiled
+ * ({@link provideRowKernel}), compiled here, or the JavaScript sum.
+ */
+export const rowKernelSource = ():
+  | "precompiled"
+  | "compiled"
+  | "javascript" => {
+  kernelModule();
+  return source ?? "javascript";
+};
+
+/** The kernel's bytes, for a runtime that wants them as a module file. */
+export const rowKernelBytes = (): Uint8Array<ArrayBuffer> =>
+  decode(ROW_KERNEL_WASM);
 
 /** Rows summed per kernel call; longer sentences are summed in chunks. */
 const CHUNK = 256;
@@ -86,7 +119,12 @@ export interface RowArena {
 export const rowArena = (dim: number): RowArena | undefined => {
   const module = kernelModule();
   if (module === null) return undefined;
-  const k = new WebAssembly.Instance(module).exports as unknown as Kernel;
+  let k: Kernel;
+  try {
+    k = new WebAssembly.Instance(module).exports as unknown as Kernel;
+  } catch {
+    return undefined;
+  }
   // The kernel reads four lanes at a time: rows are padded to a multiple of 4.
   const stride = Math.ceil(dim / 4) * 4;
   const OUT = 0;

@@ -1,40 +1,15 @@
 import "../temp_cache.ts";
 import assert from "node:assert/strict";
 import { openLanceTable } from "../../src/io/write_lancedb.ts";
-import { skipWithoutNats, startNatsServer } from "./nats_server.ts";
+import { cli, natsTest, output } from "./queue_harness.ts";
 
-const root = new URL("../../", import.meta.url).pathname;
-const PERMS = [
-  "--allow-read",
-  "--allow-env",
-  "--allow-write=.cache,/tmp",
-  "--allow-sys",
-  "--allow-ffi",
-  "--allow-net=127.0.0.1",
-];
+const ingest = (args: string[]) => output(cli("src/cli/ingest.ts", args));
 
-const ingest = async (args: string[]) => {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PERMS, "src/cli/ingest.ts", ...args],
-    cwd: root,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
-};
-
-Deno.test({
-  name: "ingest: a worker running another pipeline refuses the chunks, " +
+natsTest(
+  "ingest: a worker running another pipeline refuses the chunks, " +
     "writes nothing and exits 1 naming both; a transductive pipeline is " +
     "refused at submit",
-  ignore: skipWithoutNats(),
-  fn: async () => {
-    const server = await startNatsServer();
+  async (server) => {
     const dir = await Deno.makeTempDir({ prefix: "sentemb-queue-" });
     try {
       const input = `${dir}/in.txt`;
@@ -91,8 +66,7 @@ Deno.test({
       assert.match(status.stdout, /2 submitted, 0 done, 0 failed, 2 to do/);
       assert.match(status.stdout, /queue: 2 messages/);
     } finally {
-      await server.stop();
       await Deno.remove(dir, { recursive: true });
     }
   },
-});
+);

@@ -10,7 +10,7 @@ import { deadLetters } from "../../src/queue/dead_letter.ts";
 import { openQueue } from "../../src/queue/nats_queue.ts";
 import { publishChunk } from "../../src/queue/submit.ts";
 import { testLayer, testPaths } from "../test_paths.ts";
-import { cli, killAll, natsTest, text } from "./queue_harness.ts";
+import { cli, killAll, natsTest, submitArgs, text } from "./queue_harness.ts";
 
 const N = 20_000;
 const CHUNK = 100;
@@ -32,15 +32,10 @@ natsTest(
       assert.equal(sentences.length, N);
       const input = `${dir}/in.txt`;
       await Deno.writeTextFile(input, sentences.join("\n") + "\n");
-      const submit = await ingest([
-        "submit",
-        "--queue",
-        server.url,
-        "--input",
-        input,
-        "--chunk",
-        String(CHUNK),
-      ]).output();
+      const submitAll = () =>
+        ingest(submitArgs(server.url, input, "--chunk", String(CHUNK)))
+          .output();
+      const submit = await submitAll();
       assert.equal(submit.code, 0, text(submit.stderr));
       assert.match(text(submit.stdout), /submitted 200 chunks \(20000 /);
 
@@ -167,15 +162,7 @@ natsTest(
       assert.match(out, /dead letters: 1/);
 
       // A re-submit sends nothing: every chunk is done.
-      const again = await ingest([
-        "submit",
-        "--queue",
-        server.url,
-        "--input",
-        input,
-        "--chunk",
-        String(CHUNK),
-      ]).output();
+      const again = await submitAll();
       assert.equal(again.code, 0, text(again.stderr));
       assert.match(text(again.stdout), /submitted 0 chunks .* 200 chunks/);
     } finally {

@@ -1,7 +1,7 @@
 import "../temp_cache.ts";
 import assert from "node:assert/strict";
 import { openLanceTable } from "../../src/io/write_lancedb.ts";
-import { cli, natsTest, output } from "./queue_harness.ts";
+import { cli, natsTest, output, submitArgs } from "./queue_harness.ts";
 
 const ingest = (args: string[]) => output(cli("src/cli/ingest.ts", args));
 
@@ -17,29 +17,17 @@ natsTest(
         input,
         "A cat sat on the mat.\nThe market fell.\nRain in the valley.\n",
       );
-      const transductive = await ingest([
-        "submit",
-        "--queue",
-        server.url,
-        "--input",
-        input,
-        "--pipeline",
-        "random-stems-idf",
-      ]);
+      const submitAs = (pipeline: string, ...more: string[]) =>
+        ingest(submitArgs(server.url, input, "--pipeline", pipeline, ...more));
+      const transductive = await submitAs("random-stems-idf");
       assert.equal(transductive.code, 1);
       assert.match(transductive.stderr, /fitted on the whole input/);
 
-      const submit = await ingest([
-        "submit",
-        "--queue",
-        server.url,
-        "--input",
-        input,
-        "--pipeline",
+      const submit = await submitAs(
         "random-stems-corpus-idf",
         "--chunk",
         "2",
-      ]);
+      );
       assert.equal(submit.code, 0, submit.stderr);
       assert.match(submit.stdout, /submitted 2 chunks \(3 sentences/);
 

@@ -159,3 +159,10 @@ export const killAll = async (children: Deno.ChildProcess[]): Promise<void> => {
     await c.status;
   }
 };
+
+/** `ingest submit`'s arguments: `input` to the queue at `url`, then `more`. */
+export const submitArgs = (
+  url: string,
+  input: string,
+  ...more: string[]
+): string[] => ["submit", "--queue", url, "--input", input, ...more];

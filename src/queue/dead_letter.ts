@@ -1,11 +1,9 @@
 import type { JsMsg } from "@nats-io/jetstream";
-import type { Chunk } from "./chunk.ts";
-import { chunkKey } from "./chunk.ts";
 import { putState } from "./chunk_state.ts";
 import { QUEUE_NAMES, type QueueNames } from "./names.ts";
 import type { NatsQueueShape } from "./nats_queue.ts";
 
-/** A chunk that failed `maxDeliver` times, as the dead-letter stream holds it. */
+/** A job that failed `maxDeliver` times, as the dead-letter stream holds it. */
 export interface DeadLetter {
   /** Its state key; the stream sequence when the payload was no chunk. */
   readonly key: string;
@@ -19,31 +17,40 @@ export interface DeadLetter {
   readonly payload: string;
 }
 
+/** What a dead letter says of its job besides the message. */
+export interface DeadJob {
+  /** Its state key; `seq.N` when the payload was no job. */
+  readonly key: string;
+  /** Fields the letter carries after the key (a chunk's seq, source, hash). */
+  readonly fields: Readonly<Record<string, unknown>>;
+  /** Its rows, for the `failed` state. */
+  readonly rows: number;
+}
+
 /**
- * Moves `m` to the dead letters: publishes it with its error, marks its
- * state failed, then acks it, which takes it off the work queue (an ack,
- * not `term`: servers before 2.10 take a `term` with a reason for a nak).
+ * Moves `m` to the dead letters of the queue `names` names: publishes it
+ * with its error, marks its state failed, then acks it, which takes it off
+ * the work queue (an ack, not `term`: servers before 2.10 take a `term`
+ * with a reason for a nak).
  */
 export const deadLetter = async (
   q: NatsQueueShape,
+  names: QueueNames,
   m: JsMsg,
-  chunk: Chunk | undefined,
+  job: DeadJob,
   error: string,
 ): Promise<DeadLetter> => {
-  const key = chunk ? chunkKey(chunk) : `seq.${m.seq}`;
-  const letter: DeadLetter = {
-    key,
-    ...(chunk
-      ? { seq: chunk.seq, source: chunk.source, hash: chunk.hash }
-      : {}),
+  const letter = {
+    key: job.key,
+    ...job.fields,
     deliveries: m.info.deliveryCount,
     error,
     payload: m.string(),
-  };
-  await q.js.publish(QUEUE_NAMES.deadSubject, JSON.stringify(letter));
-  await putState(q.state, key, {
+  } as DeadLetter;
+  await q.js.publish(names.deadSubject, JSON.stringify(letter));
+  await putState(q.state, job.key, {
     state: "failed",
-    rows: chunk?.ids.length ?? 0,
+    rows: job.rows,
     at: Date.now(),
     error,
   });

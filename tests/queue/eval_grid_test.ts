@@ -6,17 +6,8 @@ import { deadLetters } from "../../src/queue/dead_letter.ts";
 import { evalJobKey, submitEvalJobs } from "../../src/queue/eval_job.ts";
 import { EVAL_QUEUE_NAMES } from "../../src/queue/names.ts";
 import { openQueue } from "../../src/queue/nats_queue.ts";
-import { skipWithoutNats, startNatsServer } from "./nats_server.ts";
+import { cli, killAll, natsTest, text } from "./queue_harness.ts";
 
-const root = new URL("../../", import.meta.url).pathname;
-const PERMS = [
-  "--allow-read",
-  "--allow-env",
-  "--allow-write=.cache,/tmp",
-  "--allow-sys",
-  "--allow-ffi",
-  "--allow-net=127.0.0.1",
-];
 // A small grid: the first 3 variants of a static pipeline on two STS tasks.
 const GRID = [
   "--grid",
@@ -28,16 +19,7 @@ const GRID = [
   "STS16,BIOSSES",
 ];
 
-const evalCommand = (args: string[]) =>
-  new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PERMS, "bench/eval.ts", ...args],
-    cwd: root,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  });
-
-const text = (b: Uint8Array) => new TextDecoder().decode(b);
+const evalCommand = (args: string[]) => cli("bench/eval.ts", args);
 
 const run = async (args: string[]) => {
   const out = await evalCommand(args).output();
@@ -75,13 +57,11 @@ const scores = (json: string) => {
   };
 };
 
-Deno.test({
-  name: "eval --grid --queue: 2 workers score the (variant, task) jobs, the " +
+natsTest(
+  "eval --grid --queue: 2 workers score the (variant, task) jobs, the " +
     "report equals a local run's, a re-submit sends nothing, a poison job " +
     "is dead-lettered with its error",
-  ignore: skipWithoutNats(),
-  fn: async () => {
-    const server = await startNatsServer();
+  async (server) => {
     const workers: Deno.ChildProcess[] = [];
     try {
       const queue = ["--queue", server.url];
@@ -153,12 +133,7 @@ Deno.test({
       const again = await run([...GRID, ...queue]);
       assert.match(again, /submitted 0 jobs \(9 sent before\)/);
     } finally {
-      for (const w of workers) {
-        try {
-          w.kill("SIGKILL");
-        } catch { /* exited */ }
-      }
-      await server.stop();
+      await killAll(workers);
     }
   },
-});
+);

@@ -10,38 +10,18 @@ import { deadLetters } from "../../src/queue/dead_letter.ts";
 import { openQueue } from "../../src/queue/nats_queue.ts";
 import { publishChunk } from "../../src/queue/submit.ts";
 import { testLayer, testPaths } from "../test_paths.ts";
-import { skipWithoutNats, startNatsServer } from "./nats_server.ts";
+import { cli, killAll, natsTest, submitArgs, text } from "./queue_harness.ts";
 
-const root = new URL("../../", import.meta.url).pathname;
-const PERMS = [
-  "--allow-read",
-  "--allow-env",
-  "--allow-write=.cache,/tmp",
-  "--allow-sys",
-  "--allow-ffi",
-  "--allow-net=127.0.0.1",
-];
 const N = 20_000;
 const CHUNK = 100;
 
-const ingest = (args: string[]) =>
-  new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PERMS, "src/cli/ingest.ts", ...args],
-    cwd: root,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  });
+const ingest = (args: string[]) => cli("src/cli/ingest.ts", args);
 
-const text = (b: Uint8Array) => new TextDecoder().decode(b);
-
-Deno.test({
-  name: "ingest: 3 workers, one SIGKILLed and one SIGTERMed mid-run, a " +
+natsTest(
+  "ingest: 3 workers, one SIGKILLed and one SIGTERMed mid-run, a " +
     "replacement: every sentence once with the library's vector, the " +
     "poison chunk in the dead letters",
-  ignore: skipWithoutNats(),
-  fn: async () => {
-    const server = await startNatsServer();
+  async (server) => {
     const dir = await Deno.makeTempDir({ prefix: "sentemb-queue-" });
     const q = await openQueue(server.url);
     const workers: Deno.ChildProcess[] = [];
@@ -52,15 +32,10 @@ Deno.test({
       assert.equal(sentences.length, N);
       const input = `${dir}/in.txt`;
       await Deno.writeTextFile(input, sentences.join("\n") + "\n");
-      const submit = await ingest([
-        "submit",
-        "--queue",
-        server.url,
-        "--input",
-        input,
-        "--chunk",
-        String(CHUNK),
-      ]).output();
+      const submitAll = () =>
+        ingest(submitArgs(server.url, input, "--chunk", String(CHUNK)))
+          .output();
+      const submit = await submitAll();
       assert.equal(submit.code, 0, text(submit.stderr));
       assert.match(text(submit.stdout), /submitted 200 chunks \(20000 /);
 
@@ -187,27 +162,13 @@ Deno.test({
       assert.match(out, /dead letters: 1/);
 
       // A re-submit sends nothing: every chunk is done.
-      const again = await ingest([
-        "submit",
-        "--queue",
-        server.url,
-        "--input",
-        input,
-        "--chunk",
-        String(CHUNK),
-      ]).output();
+      const again = await submitAll();
       assert.equal(again.code, 0, text(again.stderr));
       assert.match(text(again.stdout), /submitted 0 chunks .* 200 chunks/);
     } finally {
-      for (const w of workers) {
-        try {
-          w.kill("SIGKILL");
-        } catch { /* exited */ }
-        await w.status;
-      }
+      await killAll(workers);
       await q.nc.close();
-      await server.stop();
       await Deno.remove(dir, { recursive: true });
     }
   },
-});
+);

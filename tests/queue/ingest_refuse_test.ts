@@ -1,40 +1,15 @@
 import "../temp_cache.ts";
 import assert from "node:assert/strict";
 import { openLanceTable } from "../../src/io/write_lancedb.ts";
-import { skipWithoutNats, startNatsServer } from "./nats_server.ts";
+import { cli, natsTest, output, submitArgs } from "./queue_harness.ts";
 
-const root = new URL("../../", import.meta.url).pathname;
-const PERMS = [
-  "--allow-read",
-  "--allow-env",
-  "--allow-write=.cache,/tmp",
-  "--allow-sys",
-  "--allow-ffi",
-  "--allow-net=127.0.0.1",
-];
+const ingest = (args: string[]) => output(cli("src/cli/ingest.ts", args));
 
-const ingest = async (args: string[]) => {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PERMS, "src/cli/ingest.ts", ...args],
-    cwd: root,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
-};
-
-Deno.test({
-  name: "ingest: a worker running another pipeline refuses the chunks, " +
+natsTest(
+  "ingest: a worker running another pipeline refuses the chunks, " +
     "writes nothing and exits 1 naming both; a transductive pipeline is " +
     "refused at submit",
-  ignore: skipWithoutNats(),
-  fn: async () => {
-    const server = await startNatsServer();
+  async (server) => {
     const dir = await Deno.makeTempDir({ prefix: "sentemb-queue-" });
     try {
       const input = `${dir}/in.txt`;
@@ -42,29 +17,17 @@ Deno.test({
         input,
         "A cat sat on the mat.\nThe market fell.\nRain in the valley.\n",
       );
-      const transductive = await ingest([
-        "submit",
-        "--queue",
-        server.url,
-        "--input",
-        input,
-        "--pipeline",
-        "random-stems-idf",
-      ]);
+      const submitAs = (pipeline: string, ...more: string[]) =>
+        ingest(submitArgs(server.url, input, "--pipeline", pipeline, ...more));
+      const transductive = await submitAs("random-stems-idf");
       assert.equal(transductive.code, 1);
       assert.match(transductive.stderr, /fitted on the whole input/);
 
-      const submit = await ingest([
-        "submit",
-        "--queue",
-        server.url,
-        "--input",
-        input,
-        "--pipeline",
+      const submit = await submitAs(
         "random-stems-corpus-idf",
         "--chunk",
         "2",
-      ]);
+      );
       assert.equal(submit.code, 0, submit.stderr);
       assert.match(submit.stdout, /submitted 2 chunks \(3 sentences/);
 
@@ -91,8 +54,7 @@ Deno.test({
       assert.match(status.stdout, /2 submitted, 0 done, 0 failed, 2 to do/);
       assert.match(status.stdout, /queue: 2 messages/);
     } finally {
-      await server.stop();
       await Deno.remove(dir, { recursive: true });
     }
   },
-});
+);

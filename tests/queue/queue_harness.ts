@@ -1,4 +1,10 @@
-import "../temp_cache.ts";
+/**
+ * What the queue tests share: a `nats-server -js` of their own (or a skip,
+ * or a failure where one is required), and the CLI run as a subprocess with
+ * the test task's permissions. Importing it does nothing: each test file
+ * still imports `../temp_cache.ts` itself.
+ * @module
+ */
 
 /**
  * A `nats-server -js` of a test's own: a free 127.0.0.1 port, a temporary
@@ -89,3 +95,74 @@ export const startNatsServer = async (): Promise<NatsServer> => {
   await stop();
   throw new Error(`nats-server did not listen on 127.0.0.1:${port}`);
 };
+
+/**
+ * A test that needs a server: skipped without one (see
+ * {@link skipWithoutNats}); `fn` gets a fresh server, stopped after it.
+ */
+export const natsTest = (
+  name: string,
+  fn: (server: NatsServer) => Promise<void>,
+): void =>
+  Deno.test({
+    name,
+    ignore: skipWithoutNats(),
+    fn: async () => {
+      const server = await startNatsServer();
+      try {
+        await fn(server);
+      } finally {
+        await server.stop();
+      }
+    },
+  });
+
+const root = new URL("../../", import.meta.url).pathname;
+
+/** The test task's permissions, which the CLI subprocesses run with. */
+export const PERMS: readonly string[] = [
+  "--allow-read",
+  "--allow-env",
+  "--allow-write=.cache,/tmp",
+  "--allow-sys",
+  "--allow-ffi",
+  "--allow-net=127.0.0.1",
+];
+
+/** `deno run` of `script` (from the repository root) with `args`, piped. */
+export const cli = (script: string, args: string[]): Deno.Command =>
+  new Deno.Command(Deno.execPath(), {
+    args: ["run", ...PERMS, script, ...args],
+    cwd: root,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  });
+
+/** UTF-8 text of a subprocess's output. */
+export const text = (b: Uint8Array): string => new TextDecoder().decode(b);
+
+/** Runs a command to its end: its exit code and output as text. */
+export const output = async (
+  c: Deno.Command,
+): Promise<{ code: number; stdout: string; stderr: string }> => {
+  const out = await c.output();
+  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
+};
+
+/** SIGKILLs the subprocesses still running and waits for them all. */
+export const killAll = async (children: Deno.ChildProcess[]): Promise<void> => {
+  for (const c of children) {
+    try {
+      c.kill("SIGKILL");
+    } catch { /* exited */ }
+    await c.status;
+  }
+};
+
+/** `ingest submit`'s arguments: `input` to the queue at `url`, then `more`. */
+export const submitArgs = (
+  url: string,
+  input: string,
+  ...more: string[]
+): string[] => ["submit", "--queue", url, "--input", input, ...more];

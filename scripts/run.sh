@@ -105,6 +105,10 @@ if needs_browser "$1"; then
       die "apt-get update failed: install nats-server yourself, or set SENTEMB_NATS_SERVER"
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q nats-server >/dev/null ||
       die "apt-get install nats-server failed: install it yourself, or set SENTEMB_NATS_SERVER"
+    # Debian installs it in /usr/sbin, which may not be on this PATH.
+    if ! command -v nats-server >/dev/null 2>&1 && [ -x /usr/sbin/nats-server ]; then
+      export SENTEMB_NATS_SERVER=/usr/sbin/nats-server
+    fi
   fi
   # The tests start their own server; CI marks that one must be found.
   export SENTEMB_REQUIRE_NATS=1

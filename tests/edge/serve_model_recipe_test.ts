@@ -1,16 +1,10 @@
 import "../temp_cache.ts";
 import assert from "node:assert/strict";
+import { startServe, taskArgs } from "./serve_child.ts";
 import { HF_EXPORTS } from "../models/hf_export_fixture.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const SENTENCES = ["A man plays a guitar.", "The market fell on Tuesday."];
-
-const taskArgs = (name: string) => {
-  const tasks = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`)).tasks;
-  const [deno, ...args] = (tasks[name].command as string).split(/\s+/);
-  assert.equal(deno, "deno");
-  return args;
-};
 
 const unit = (v: ReadonlyArray<number>) => {
   const norm = Math.hypot(...v);
@@ -45,34 +39,16 @@ Deno.test({
       .map((l) => JSON.parse(l).embedding as number[]);
     assert.equal(expected.length, SENTENCES.length);
 
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        ...taskArgs("serve"),
-        "--port=0",
-        "--workers=1",
-        "--only",
-        "--model",
-        model,
-        "--recipe",
-        "mean",
-      ],
-      cwd: ROOT,
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
-    const reader = child.stderr.pipeThrough(new TextDecoderStream())
-      .getReader();
+    const { port, log, stop } = await startServe([
+      "--port=0",
+      "--workers=1",
+      "--only",
+      "--model",
+      model,
+      "--recipe",
+      "mean",
+    ]);
     try {
-      let log = "";
-      let port: string | undefined;
-      const deadline = Date.now() + 60_000;
-      while (!port && Date.now() < deadline) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        log += value;
-        port = log.match(/serving on http:\/\/127\.0\.0\.1:(\d+)/)?.[1];
-      }
-      assert.ok(port, `no listening line in: ${log}`);
       const id = log.match(/as "([^"]+)"/)?.[1];
       assert.equal(id, "bert-mean");
       const models = await (await fetch(`http://127.0.0.1:${port}/v1/models`))
@@ -97,9 +73,7 @@ Deno.test({
         assert.ok(worst < 1e-5, `sentence ${i}: off by ${worst}`);
       }
     } finally {
-      child.kill("SIGTERM");
-      await child.status;
-      await reader.cancel().catch(() => {});
+      await stop();
     }
   },
 });

@@ -1,5 +1,6 @@
 import "../temp_cache.ts";
 import assert from "node:assert/strict";
+import { startServe } from "./serve_child.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -14,30 +15,11 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
-    const tasks = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`)).tasks;
-    const [deno, ...args] = (tasks.serve.command as string).split(/\s+/);
-    assert.equal(deno, "deno");
     const cache = `.cache/serve-task-${crypto.randomUUID().slice(0, 8)}`;
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [...args, "--port=0"],
-      cwd: ROOT,
-      env: { SENTEMB_CACHE: cache },
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
-    const reader = child.stderr.pipeThrough(new TextDecoderStream())
-      .getReader();
+    const { port, stop } = await startServe(["--port=0"], {
+      SENTEMB_CACHE: cache,
+    });
     try {
-      let log = "";
-      let port: string | undefined;
-      const deadline = Date.now() + 60_000;
-      while (!port && Date.now() < deadline) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        log += value;
-        port = log.match(/serving on http:\/\/127\.0\.0\.1:(\d+)/)?.[1];
-      }
-      assert.ok(port, `no listening line in: ${log}`);
       const res = await fetch(`http://127.0.0.1:${port}/v1/embeddings`, {
         method: "POST",
         headers: { "content-type": "application/json" },
@@ -53,9 +35,7 @@ Deno.test({
       const written = [...Deno.readDirSync(`${ROOT}${cache}`)];
       assert.ok(written.length > 0);
     } finally {
-      child.kill("SIGTERM");
-      await child.status;
-      await reader.cancel().catch(() => {});
+      await stop();
       await Deno.remove(`${ROOT}${cache}`, { recursive: true }).catch(
         () => {},
       );

@@ -1,7 +1,7 @@
 import "../temp_cache.ts";
 import assert from "node:assert/strict";
+import { startServe } from "./serve_child.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
 const HEADER_TIMEOUT_MS = 1500;
 const BODY_TIMEOUT_MS = 1500;
 const encoder = new TextEncoder();
@@ -43,36 +43,16 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
-    const tasks = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`)).tasks;
-    const [, ...args] = (tasks.serve.command as string).split(/\s+/);
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        ...args,
-        "--port=0",
-        "--workers=0",
-        `--header-timeout-ms=${HEADER_TIMEOUT_MS}`,
-        `--body-timeout-ms=${BODY_TIMEOUT_MS}`,
-        "--idle-timeout-ms=20000",
-      ],
-      cwd: ROOT,
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
-    const reader = child.stderr.pipeThrough(new TextDecoderStream())
-      .getReader();
+    const { port, pid, stop } = await startServe([
+      "--port=0",
+      "--workers=0",
+      `--header-timeout-ms=${HEADER_TIMEOUT_MS}`,
+      `--body-timeout-ms=${BODY_TIMEOUT_MS}`,
+      "--idle-timeout-ms=20000",
+    ]);
     const conns: Deno.Conn[] = [];
     const dribblers: Array<ReturnType<typeof setInterval>> = [];
     try {
-      let log = "";
-      let port: string | undefined;
-      const deadline = Date.now() + 60_000;
-      while (!port && Date.now() < deadline) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        log += value;
-        port = log.match(/serving on http:\/\/127\.0\.0\.1:(\d+)/)?.[1];
-      }
-      assert.ok(port, `no listening line in: ${log}`);
       const base = `http://127.0.0.1:${port}`;
       assert.equal((await fetch(`${base}/healthz`)).status, 200);
 
@@ -110,11 +90,11 @@ Deno.test({
       assert.equal(health.status, 200);
       // Generous: the point is that it answers while 500 connections hang.
       assert.ok(healthMs < 5000, `/healthz took ${healthMs} ms`);
-      const rssMiB = (await procStatusKiB(child.pid, "VmRSS")) / 1024;
+      const rssMiB = (await procStatusKiB(pid, "VmRSS")) / 1024;
 
       const closed = await Promise.all(closings);
       for (const d of dribblers) clearInterval(d);
-      const peakMiB = (await procStatusKiB(child.pid, "VmHWM")) / 1024;
+      const peakMiB = (await procStatusKiB(pid, "VmHWM")) / 1024;
       assert.ok(rssMiB < 400, `RSS with 500 slow connections: ${rssMiB} MiB`);
       assert.ok(peakMiB < 400, `peak RSS: ${peakMiB} MiB`);
       // Every connection was closed by its deadline (plus the sweep's tick,
@@ -150,9 +130,7 @@ Deno.test({
           conn.close();
         } catch { /* closed by the server */ }
       }
-      child.kill("SIGTERM");
-      await child.status;
-      await reader.cancel().catch(() => {});
+      await stop();
     }
   },
 });

@@ -9,6 +9,7 @@ const USAGE =
        deno task ingest worker --queue nats://HOST:PORT --to lancedb://PATH/TABLE
                          [--pipeline NAME|FILE] [--concurrency N] [--ack-wait S]
                          [--max-deliver N] [--lease S] [--exit-when-empty]
+                         [--throttle-ms MS]
        deno task ingest status --queue nats://HOST:PORT
 
 Spreads an embedding job over many machines through a NATS JetStream server
@@ -35,6 +36,8 @@ unacked: JetStream redelivers it after the ack wait. A chunk that fails
                   (default twice --ack-wait); a chunk is written by one worker
                   at a time, so a redelivery never writes it twice
   --exit-when-empty  worker: exit once the stream holds no chunk
+  --throttle-ms MS   worker: wait this long before each chunk (a gentle
+                  backfill beside other work; fault drills)
 SIGTERM (or Ctrl-C) drains a worker: it takes no more chunks, finishes the
 ones it holds, and exits 0.
 Default pipeline: ${DEFAULT_PIPELINE}.`;
@@ -55,6 +58,7 @@ const flags = parseFlags(rest, {
   "max-deliver": { type: "string" },
   lease: { type: "string" },
   "exit-when-empty": { type: "boolean" },
+  "throttle-ms": { type: "string" },
   help: { type: "boolean" },
 }, USAGE);
 
@@ -115,6 +119,7 @@ if (sub === "submit") {
       ? {}
       : { leaseMs: positive("lease", flags.lease, 0) * 1000 }),
     exitWhenEmpty: flags["exit-when-empty"] ?? false,
+    throttleMs: integer("throttle-ms", flags["throttle-ms"], 0),
     signal: stop.signal,
   }));
   Deno.exit(0);

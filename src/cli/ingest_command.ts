@@ -93,6 +93,7 @@ export const runIngestWorker = (cmd: {
   readonly maxDeliver: number;
   readonly leaseMs?: number;
   readonly exitWhenEmpty: boolean;
+  readonly throttleMs?: number;
   readonly signal: AbortSignal;
 }) =>
   Effect.gen(function* () {
@@ -118,6 +119,7 @@ export const runIngestWorker = (cmd: {
         maxDeliver: cmd.maxDeliver,
         ...(cmd.leaseMs === undefined ? {} : { leaseMs: cmd.leaseMs }),
         exitWhenEmpty: cmd.exitWhenEmpty,
+        ...(cmd.throttleMs ? { throttleMs: cmd.throttleMs } : {}),
         signal: cmd.signal,
         log: (line) => console.error(`worker: ${line}`),
       }));

@@ -58,6 +58,11 @@ export interface JobLoopOptions {
   readonly leaseMs?: number;
   /** Stop when the work stream is empty (nothing pending, nothing unacked). */
   readonly exitWhenEmpty?: boolean;
+  /**
+   * Wait this long (ms) before each job: a gentle backfill beside other
+   * work, or a fault drill that must catch workers mid-run. Default 0.
+   */
+  readonly throttleMs?: number;
   /** Aborted (SIGTERM): take no more jobs, finish the current ones. */
   readonly signal?: AbortSignal;
   readonly log?: (line: string) => void;
@@ -261,6 +266,9 @@ export const runJobLoop = async <J>(
       if (stopped()) {
         m.nak();
         return;
+      }
+      if (o.throttleMs) {
+        await new Promise((r) => setTimeout(r, o.throttleMs));
       }
       await handle(m);
     }

@@ -77,6 +77,10 @@ natsTest(
           "--concurrency",
           "2",
           "--exit-when-empty",
+          // Each chunk takes at least 150 ms, so the kills below land while
+          // every worker still has chunks to do, however loaded the machine.
+          "--throttle-ms",
+          "150",
         ]).spawn();
         workers.push(w);
         return w;

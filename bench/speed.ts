@@ -22,7 +22,7 @@ import { pathsFromEnv } from "../src/paths.ts";
 import { startWorker, type WorkerClient } from "./speed/worker_client.ts";
 
 // The defaults are the issue's workload: every STS-B test sentence. A quick
-// look (about 3 minutes instead of 14) is `--sentences 384 --wasm-sentences 96`.
+// look (about 10 minutes on a quiet machine) is `--sentences 384`.
 const USAGE = `Usage: deno task bench [--json] [--sentences 2758]
        [--wasm-sentences 384] [--rounds 3] [--static-rounds 9]
        [--cold-runs 3] [--skip-int8]`;

@@ -75,9 +75,9 @@ export const pathsLayer = (paths: Paths["Service"]): Layer.Layer<Paths> =>
   Layer.succeed(Paths, paths);
 
 /**
- * The folder of model `id` that holds `needed`: under `models` if it is
- * there, else under `fixtures` if it is there, else the `models` path (for
- * error messages). Per file, because a shared folder may hold a model's
+ * The folder of model `id` that holds `needed`: `id` itself when it is an
+ * absolute path; else under `models` if it is there, else under `fixtures`
+ * if it is there, else the `models` path (for error messages). Per file, because a shared folder may hold a model's
  * checkpoint while its ONNX export lives among the fixtures.
  */
 export const modelFolder = (
@@ -85,6 +85,8 @@ export const modelFolder = (
   id: string,
   needed = "config.json",
 ): string => {
+  // A folder given by its path (a recipe applied to `--model ./folder`).
+  if (id.startsWith("/")) return id;
   const primary = `${paths.models}/${id}`;
   if (existsSync(`${primary}/${needed}`)) return primary;
   const fixture = `${paths.fixtures}/${id}`;

@@ -81,11 +81,27 @@ const checkpointDim = (path: string): number | undefined => {
   }
 };
 
-const modelWidth = (folder: string): number | undefined => {
+/**
+ * The width of what a stage reads from a model: its layer width, or, for
+ * the last state alone or the input embeddings, `word_embed_proj_dim` where
+ * the config has one (OPT-350m: 1024-d layers, 512-d embeddings and last
+ * state after `project_out`).
+ */
+const modelWidth = (
+  folder: string,
+  projected: boolean,
+): number | undefined => {
   const c = readJson(`${folder}/config.json`);
-  const w = c?.hidden_size ?? c?.n_embd ?? c?.d_model ?? c?.dim;
+  const w = (projected ? c?.word_embed_proj_dim : undefined) ??
+    c?.hidden_size ?? c?.n_embd ?? c?.d_model ?? c?.dim;
   return typeof w === "number" ? w : undefined;
 };
+
+/** Whether a vectors stage reads a model's projected width (see above). */
+const readsProjected = (s: Stage): boolean =>
+  s._tag === "inputEmbeddings" ||
+  (s._tag === "transformer" &&
+    (s.layers as { _tag?: string } | undefined)?._tag === "last");
 
 /** Reads `artifacts/sts_results.json` (or another file of that shape). */
 export const readRecordedSts = (
@@ -136,7 +152,7 @@ export const hostReport = (
       dim ??= checkpointDim(checkpoint);
     } else {
       file(`model weights ${model}/${rel}`, graph);
-      dim ??= modelWidth(modelFolder(paths, model));
+      dim ??= modelWidth(modelFolder(paths, model), readsProjected(s));
     }
     return model;
   };

@@ -222,3 +222,22 @@ Deno.test("OPT-350m shape: embed --model FOLDER --recipe mean / last-token give 
   assert.ok(Exit.isFailure(mixed));
   assert.match(String(mixed.cause), /project_out/);
 });
+
+Deno.test("deno task pipelines reports an OPT-350m-shaped pipeline's own width: the projected last state, or a layer's", async () => {
+  const { hostReport } = await import("../../src/cli/pipeline_host.ts");
+  const { testPaths } = await import("../test_paths.ts");
+  const { dir } = await folder("decomposed");
+  const [last, middle] = await Effect.runPromise(
+    Effect.all([
+      recipeFor("mean", dir),
+      recipeFor("layer-k", dir, { layer: 1 }),
+    ]).pipe(Effect.provide(testLayer)),
+  );
+  // CONFIG: 64-d layers, a 32-d embedding and last state (project_out).
+  assert.equal(CONFIG.hidden_size, 64);
+  assert.equal(CONFIG.word_embed_proj_dim, 32);
+  // The folder given by its path is found (not looked for under models/).
+  assert.equal(hostReport(last, testPaths, false).runnable, true);
+  assert.equal(hostReport(last, testPaths, false).dim, 32);
+  assert.equal(hostReport(middle, testPaths, false).dim, 64);
+});

@@ -141,15 +141,23 @@ export const lanceWriter = async (
     const upsert = (t: LanceDb.Table) =>
       t.mergeInsert([...(options.on ?? ["id"])]).whenMatchedUpdateAll()
         .whenNotMatchedInsertAll().execute(batch);
-    if (table === undefined) {
+    if (table === undefined && written !== undefined) {
+      // The sole writer makes the table from its first batch.
+      table = await db.createTable(target.table, batch);
+    } else if (table === undefined) {
+      // Writers that share the table (queue workers) may race to make it: it
+      // is made empty, from the batch's schema (a create that loses the race
+      // is ignored, and no rows ride on it), then every batch is upserted.
       try {
-        table = await db.createTable(target.table, batch);
+        table = await db.createEmptyTable(target.table, batch.schema, {
+          mode: "create",
+          existOk: true,
+        });
       } catch (e) {
-        // Another writer (a queue worker) made it first: upsert into it.
         if (!(await db.tableNames()).includes(target.table)) throw e;
         table = await db.openTable(target.table);
-        await upsert(table);
       }
+      await upsert(table);
     } else if (written !== undefined && ids.every((id) => !written.has(id))) {
       await table.add(batch);
     } else {

@@ -50,6 +50,25 @@ fi
 PATH="$(dirname "$DENO"):$PATH"
 export PATH
 
+# Installs Debian package $1 with apt-get (as root, or through passwordless
+# sudo); $2 says who needs it, $3 what to do instead when it cannot.
+apt_install() {
+  command -v apt-get >/dev/null 2>&1 ||
+    die "$2 and there is no apt-get here: $3"
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      sudo="sudo -n"
+    else
+      die "$2: run 'sudo apt-get install $1' (this script is not root and has no passwordless sudo), or $3"
+    fi
+  fi
+  say "installing $1 from Debian (apt-get install $1)"
+  $sudo apt-get update -q >/dev/null || die "apt-get update failed: $3"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "$1" >/dev/null ||
+    die "apt-get install $1 failed: $3"
+}
+
 # --- 2. Chromium, for the browser-page test ------------------------------------
 needs_browser() { [ "$1" = test ] || [ "$1" = ci ]; }
 
@@ -59,21 +78,8 @@ if needs_browser "$1"; then
     if [ -n "${SENTEMB_CHROMIUM:-}" ]; then
       die "SENTEMB_CHROMIUM=$CHROMIUM is not an executable"
     fi
-    command -v apt-get >/dev/null 2>&1 ||
-      die "the browser-page test needs Chromium at /usr/bin/chromium and there is no apt-get here: install Chromium and set SENTEMB_CHROMIUM=/path/to/chromium"
-    SUDO=""
-    if [ "$(id -u)" -ne 0 ]; then
-      if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-        SUDO="sudo -n"
-      else
-        die "the browser-page test needs Chromium: run 'sudo apt-get install chromium' (this script is not root and has no passwordless sudo), or set SENTEMB_CHROMIUM=/path/to/chromium"
-      fi
-    fi
-    say "installing Chromium from Debian (apt-get install chromium)"
-    $SUDO apt-get update -q >/dev/null ||
-      die "apt-get update failed: install Chromium yourself, or set SENTEMB_CHROMIUM"
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium >/dev/null ||
-      die "apt-get install chromium failed: install Chromium yourself, or set SENTEMB_CHROMIUM"
+    apt_install chromium "the browser-page test needs Chromium" \
+      "install Chromium and set SENTEMB_CHROMIUM=/path/to/chromium"
   fi
 fi
 
@@ -90,21 +96,8 @@ if needs_browser "$1"; then
     if [ -n "${SENTEMB_NATS_SERVER:-}" ]; then
       die "SENTEMB_NATS_SERVER=$NATS is not an executable"
     fi
-    command -v apt-get >/dev/null 2>&1 ||
-      die "the queue tests need nats-server (with JetStream) and there is no apt-get here: install nats-server and put it on PATH, or set SENTEMB_NATS_SERVER=/path/to/nats-server"
-    SUDO=""
-    if [ "$(id -u)" -ne 0 ]; then
-      if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-        SUDO="sudo -n"
-      else
-        die "the queue tests need nats-server: run 'sudo apt-get install nats-server' (this script is not root and has no passwordless sudo), or set SENTEMB_NATS_SERVER=/path/to/nats-server"
-      fi
-    fi
-    say "installing nats-server from Debian (apt-get install nats-server)"
-    $SUDO apt-get update -q >/dev/null ||
-      die "apt-get update failed: install nats-server yourself, or set SENTEMB_NATS_SERVER"
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q nats-server >/dev/null ||
-      die "apt-get install nats-server failed: install it yourself, or set SENTEMB_NATS_SERVER"
+    apt_install nats-server "the queue tests need nats-server (with JetStream)" \
+      "install nats-server and put it on PATH, or set SENTEMB_NATS_SERVER=/path/to/nats-server"
     # Debian installs it in /usr/sbin, which may not be on this PATH.
     if ! command -v nats-server >/dev/null 2>&1 && [ -x /usr/sbin/nats-server ]; then
       export SENTEMB_NATS_SERVER=/usr/sbin/nats-server

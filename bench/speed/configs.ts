@@ -1,13 +1,11 @@
 import { env as hfEnv, pipeline } from "@huggingface/transformers";
-import { Effect, Layer, ManagedRuntime } from "effect";
+import { Effect, ManagedRuntime } from "effect";
 import * as ortModule from "onnxruntime-node";
 import { PIPELINES } from "../../pipelines/mod.ts";
 import { padBatch } from "../../src/tokenize/pad_batch.ts";
 import { nativeSessionOptions } from "../../src/forward/native_backend.ts";
-import { forwardLayer } from "../../src/forward/service.ts";
 import { rewriteModelFile } from "../../src/onnx/rewrite/rewrite_file.ts";
 import { modelFolder, type Paths, pathsLayer } from "../../src/paths.ts";
-import { loadPipeline } from "../../src/pipeline/load.ts";
 import {
   BATCH_ROWS,
   BATCH_TOKENS,
@@ -16,6 +14,7 @@ import {
 import { loadPretrainedTokenizer } from "../../src/tokenize/pretrained_tokenizer.ts";
 import { MODEL } from "./workload.ts";
 import { INT8_CONFIGS } from "./int8.ts";
+import { specRunner } from "./spec_runner.ts";
 
 type Ort = typeof ortModule;
 const ort: Ort = (ortModule as unknown as { default?: Ort }).default ??
@@ -37,27 +36,19 @@ export interface Runner {
   release(): Promise<void>;
 }
 
-const sentemb = async (
+const sentemb = (
   paths: Paths["Service"],
   backend: "native" | "wasm",
   name: string,
 ): Promise<Runner> => {
   const spec = PIPELINES.find((p) => p.name === name);
   if (spec === undefined) throw new Error(`no pipeline ${name}`);
-  const runtime = ManagedRuntime.make(Layer.mergeAll(
-    pathsLayer(paths),
-    forwardLayer(backend, backend === "wasm" ? { threads: WASM_THREADS } : {}),
-  ));
-  const embedder = await runtime.runPromise(
-    Effect.flatMap(loadPipeline(spec), (p) => p.fit(["a fitting sentence"])),
+  return specRunner(
+    paths,
+    spec,
+    backend,
+    backend === "wasm" ? { threads: WASM_THREADS } : {},
   );
-  const embed = (texts: ReadonlyArray<string>) =>
-    Effect.runPromise(embedder.embed(texts));
-  return {
-    run: async (texts) => void await embed(texts),
-    vectors: async (texts) => (await embed(texts)).data,
-    release: () => runtime.dispose(),
-  };
 };
 
 /**

@@ -6,15 +6,14 @@
  * vectors, and stories260K's STS avg8 for both precisions through
  * `deno task eval`.
  */
-import { Effect, Layer, ManagedRuntime } from "effect";
+import { Effect } from "effect";
 import { relative } from "node:path";
 import { PIPELINES } from "../../pipelines/mod.ts";
-import { forwardLayer } from "../../src/forward/service.ts";
 import { quantizeModelFile } from "../../src/onnx/quantize/quantize_file.ts";
-import { modelFolder, type Paths, pathsLayer } from "../../src/paths.ts";
-import { loadPipeline } from "../../src/pipeline/load.ts";
+import { modelFolder, type Paths } from "../../src/paths.ts";
 import type { PipelineSpec } from "../../src/pipeline/spec.ts";
 import type { Runner } from "./configs.ts";
+import { specRunner } from "./spec_runner.ts";
 import { median, pairedRatio, rotate } from "./stats.ts";
 import { startWorker, type WorkerClient } from "./worker_client.ts";
 import { MODEL, type WorkloadOptions } from "./workload.ts";
@@ -40,25 +39,8 @@ const withTransformer = (
   } as PipelineSpec;
 };
 
-const runner = async (
-  paths: Paths["Service"],
-  spec: PipelineSpec,
-): Promise<Runner> => {
-  const runtime = ManagedRuntime.make(Layer.mergeAll(
-    pathsLayer(paths),
-    forwardLayer("native", {}),
-  ));
-  const embedder = await runtime.runPromise(
-    Effect.flatMap(loadPipeline(spec), (p) => p.fit(["a fitting sentence"])),
-  );
-  const embed = (texts: ReadonlyArray<string>) =>
-    Effect.runPromise(embedder.embed(texts));
-  return {
-    run: async (texts) => void await embed(texts),
-    vectors: async (texts) => (await embed(texts)).data,
-    release: () => runtime.dispose(),
-  };
-};
+const runner = (paths: Paths["Service"], spec: PipelineSpec) =>
+  specRunner(paths, spec, "native");
 
 /**
  * The fixture's pipeline on a per-tensor int8 graph (one scale per weight

@@ -5,21 +5,29 @@ import { loadGeneralCorpus } from "../src/corpus/general_corpus.ts";
 import { pathsFromEnv } from "../src/paths.ts";
 
 const USAGE =
-  `Usage: deno task bench:queue [--sentences N] [--chunk N] [--pipeline NAME|FILE] [--json]
+  `Usage: deno task bench:queue [--sentences N] [--chunk N] [--pipeline NAME|FILE]
+         [--concurrency N] [--threads N] [--json]
 
 Queue benchmark: N sentences of the general corpus (default 50,000), into a
-LanceDB table three ways, each a child process timed by its wall clock
-(load, embed, write): plain streaming \`deno task embed --to lancedb://\`,
-then \`ingest worker\` with 1 and with 2 worker processes (one chunk in flight
-each) on chunks of --chunk sentences (default 1,000) that \`ingest submit\`
-put on a \`nats-server -js\` of its own (127.0.0.1, a free port, a temporary
-store). Reports sentences/s, the 2-worker speed-up and the queue path's
-overhead over plain embed. Default pipeline: ${DEFAULT_PIPELINE}.`;
+LanceDB table four ways, each a child process timed by its wall clock (load,
+embed, write) and its CPU time: plain streaming \`deno task embed --to
+lancedb://\` into a new table (which it appends to, as its sole writer) and
+into a table that exists (which it upserts into, as the workers do); then
+\`ingest worker\` with 1 and with 2 worker processes (--concurrency chunks in
+flight each, default 1) on chunks of --chunk sentences (default 1,000) that
+\`ingest submit\` put on a \`nats-server -js\` of its own (127.0.0.1, a free
+port, a temporary store). --threads N sets SENTEMB_THREADS for every process
+(a transformer pipeline's onnxruntime threads). Reports sentences/s, the
+2-worker speed-up, the queue path's overhead over each plain embed, and each
+process's CPU / wall (a worker that keeps more than one of the machine's
+cores busy leaves less for a second one). Default pipeline: ${DEFAULT_PIPELINE}.`;
 
 const flags = parseFlags(Deno.args, {
   sentences: { type: "string" },
   chunk: { type: "string" },
   pipeline: { type: "string" },
+  concurrency: { type: "string" },
+  threads: { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean" },
 }, USAGE);
@@ -27,6 +35,10 @@ const flags = parseFlags(Deno.args, {
 const N = Number(flags.sentences ?? 50_000);
 const CHUNK = Number(flags.chunk ?? 1000);
 const pipeline = flags.pipeline ?? DEFAULT_PIPELINE;
+const CONCURRENCY = Number(flags.concurrency ?? 1);
+const env: Record<string, string> = flags.threads === undefined
+  ? {}
+  : { SENTEMB_THREADS: flags.threads };
 const root = new URL("../", import.meta.url).pathname;
 const dir = `${root}.cache/bench-queue`;
 const PERMS = [
@@ -42,6 +54,7 @@ const deno = (script: string, args: string[]) =>
   new Deno.Command(Deno.execPath(), {
     args: ["run", ...PERMS, script, ...args],
     cwd: root,
+    env,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -89,6 +102,21 @@ const seconds = async (run: () => Promise<void>) => {
   return (performance.now() - t) / 1000;
 };
 
+/** CPU seconds (user + system) of this process's finished children so far. */
+const childrenCpu = async (): Promise<number> => {
+  // /proc/self/stat fields 16 and 17: cutime and cstime, in clock ticks.
+  const stat = await Deno.readTextFile("/proc/self/stat");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[13]) + Number(f[14])) / 100;
+};
+
+/** Wall seconds and CPU seconds of what `run` starts and waits for. */
+const measured = async (run: () => Promise<void>) => {
+  const cpu = await childrenCpu();
+  const wall = await seconds(run);
+  return { wall, cpu: (await childrenCpu()) - cpu };
+};
+
 await Deno.remove(dir, { recursive: true }).catch(() => {});
 await Deno.mkdir(dir, { recursive: true });
 const corpus = await Effect.runPromise(
@@ -103,19 +131,26 @@ await Deno.writeTextFile(
   ).join("\n") + "\n",
 );
 
-const plain = await seconds(async () => {
+const embed = (file: string, table: string) => async () => {
   check(
     "embed",
     await deno("src/cli/embed.ts", [
       "--pipeline",
       pipeline,
       "--input",
-      input,
+      file,
       "--to",
-      `lancedb://${dir}/plain/t`,
+      `lancedb://${dir}/${table}/t`,
     ]).output(),
   );
-});
+};
+const plain = await measured(embed(input, "plain"));
+// The upserting run: the table exists (made from the input's first line), so
+// every batch is a merge_insert, as a worker's is.
+const first = `${dir}/first.txt`;
+await Deno.writeTextFile(first, corpus[0].replace(/\s+/g, " ") + "\n");
+await embed(first, "upsert")();
+const upsert = await measured(embed(input, "upsert"));
 
 const queued = async (workers: number) => {
   const server = await natsServer();
@@ -136,7 +171,7 @@ const queued = async (workers: number) => {
         ]).output(),
       );
     });
-    const work = await seconds(async () => {
+    const work = await measured(async () => {
       const outs = await Promise.all(
         Array.from({ length: workers }, () =>
           deno("src/cli/ingest.ts", [
@@ -148,7 +183,7 @@ const queued = async (workers: number) => {
             "--to",
             `lancedb://${dir}/w${workers}/t`,
             "--concurrency",
-            "1",
+            String(CONCURRENCY),
             "--exit-when-empty",
           ]).output()),
       );
@@ -166,31 +201,60 @@ const result = {
   sentences: N,
   chunk: CHUNK,
   pipeline,
-  plainPerSecond: N / plain,
-  oneWorkerPerSecond: N / one.work,
-  twoWorkersPerSecond: N / two.work,
+  concurrency: CONCURRENCY,
+  threads: flags.threads === undefined ? null : Number(flags.threads),
+  plainPerSecond: N / plain.wall,
+  plainUpsertPerSecond: N / upsert.wall,
+  oneWorkerPerSecond: N / one.work.wall,
+  twoWorkersPerSecond: N / two.work.wall,
   submitSeconds: one.submit,
-  speedup: one.work / two.work,
-  overhead: one.work / plain,
+  speedup: one.work.wall / two.work.wall,
+  overhead: one.work.wall / plain.wall,
+  overheadVsUpsert: one.work.wall / upsert.wall,
+  cpuPerWall: {
+    plain: plain.cpu / plain.wall,
+    plainUpsert: upsert.cpu / upsert.wall,
+    oneWorker: one.work.cpu / one.work.wall,
+    twoWorkers: two.work.cpu / two.work.wall,
+  },
+  cpuSeconds: {
+    plain: plain.cpu,
+    plainUpsert: upsert.cpu,
+    oneWorker: one.work.cpu,
+    twoWorkers: two.work.cpu,
+  },
 };
 if (flags.json) console.log(JSON.stringify(result));
 else {
   const r = (x: number) => Math.round(x).toLocaleString("en");
+  const c = (k: keyof typeof result.cpuPerWall) =>
+    `CPU/wall ${result.cpuPerWall[k].toFixed(2)}`;
   console.log(
-    `${N.toLocaleString("en")} sentences, ${pipeline}, chunks of ${CHUNK}`,
+    `${N.toLocaleString("en")} sentences, ${pipeline}, chunks of ${CHUNK}, ` +
+      `${CONCURRENCY} in flight per worker` +
+      (flags.threads === undefined ? "" : `, SENTEMB_THREADS=${flags.threads}`),
   );
   console.log(
-    `embed --to lancedb      ${r(result.plainPerSecond)} sentences/s`,
+    `embed, new table        ${r(result.plainPerSecond)} sentences/s  ${
+      c("plain")
+    }`,
   );
   console.log(
-    `ingest, 1 worker        ${
-      r(result.oneWorkerPerSecond)
-    } sentences/s (overhead ${result.overhead.toFixed(2)}x)`,
+    `embed, upserting        ${r(result.plainUpsertPerSecond)} sentences/s  ${
+      c("plainUpsert")
+    }`,
   );
   console.log(
-    `ingest, 2 workers       ${
-      r(result.twoWorkersPerSecond)
-    } sentences/s (speed-up ${result.speedup.toFixed(2)}x)`,
+    `ingest, 1 worker        ${r(result.oneWorkerPerSecond)} sentences/s  ${
+      c("oneWorker")
+    }  (overhead ${result.overhead.toFixed(2)}x; vs upserting ${
+      result.overheadVsUpsert.toFixed(2)
+    }x)`,
+  );
+  console.log(
+    `ingest, 2 workers       ${r(result.twoWorkersPerSecond)} sentences/s  ${
+      c("twoWorkers")
+    }  (speed-up ${result.speedup.toFixed(2)}x)`,
   );
   console.log(`ingest submit           ${result.submitSeconds.toFixed(1)} s`);
 }

@@ -1,4 +1,5 @@
 import { Cause, Effect, Exit, type Layer } from "effect";
+import type { BadConfig } from "../errors.ts";
 import { type Services, ServicesFromEnv } from "../services.ts";
 
 /**
@@ -7,7 +8,7 @@ import { type Services, ServicesFromEnv } from "../services.ts";
  */
 export const runMain = async <A, E>(
   program: Effect.Effect<A, E, Services>,
-  layer: Layer.Layer<Services> = ServicesFromEnv,
+  layer: Layer.Layer<Services, BadConfig> = ServicesFromEnv,
 ): Promise<void> => {
   const exit = await Effect.runPromiseExit(Effect.provide(program, layer));
   if (Exit.isSuccess(exit)) return;

@@ -1,11 +1,8 @@
 import { Cause, Effect, Exit } from "effect";
 import { embedStream } from "../io/embed_stream.ts";
 import { emptyStats, type InputRecord } from "../io/record.ts";
-import {
-  type LanceTarget,
-  lanceWriter,
-  openLanceTable,
-} from "../io/write_lancedb.ts";
+import { type LanceTarget, lanceWriter } from "../io/write_lancedb.ts";
+import type { EmbeddingWriter } from "../io/writer.ts";
 import type { Embedder } from "../pipeline/embedder.ts";
 import { type Chunk, chunkKey, readChunk } from "./chunk.ts";
 import { type JobLoopOptions, runJobLoop } from "./job_loop.ts";
@@ -41,19 +38,37 @@ const recordsOf = async function* (c: Chunk): AsyncGenerator<InputRecord> {
 };
 
 /**
+ * One chunk's view of the worker's table writer: its batches go to the one
+ * open table (a connection per chunk cost more than a small chunk's write),
+ * and closing it leaves the table open for the next chunk.
+ */
+const chunkWriter = (table: EmbeddingWriter): EmbeddingWriter => {
+  let count = 0;
+  return {
+    write: async (records, embeddings) => {
+      await table.write(records, embeddings);
+      count += records.length;
+    },
+    close: () =>
+      Promise.resolve({ count, dim: 0, dtype: "float32", files: [] }),
+  };
+};
+
+/**
  * Embeds a chunk with the worker's pipeline and upserts it, keyed by
  * (id, pipeline hash): writing a chunk twice leaves the table as once.
  */
-const embedChunk = async (o: WorkerOptions, c: Chunk): Promise<number> => {
+const embedChunk = async (
+  o: WorkerOptions,
+  table: EmbeddingWriter,
+  c: Chunk,
+): Promise<number> => {
   const e = o.embedder;
   const transformer = e.transformer !== undefined;
   const { summary } = await embedStream({
     reader: { records: recordsOf(c), stats: emptyStats() },
     embedBatch: (texts) => runEffect(e.embed(texts)),
-    writer: await lanceWriter(o.target, {
-      provenance: { pipeline: e.spec.name, hash: e.hash },
-      on: ["id", "hash"],
-    }),
+    writer: chunkWriter(table),
     countTokens: transformer
       ? (t) => Math.max(1, e.countTokens([t])[0])
       : () => 1,
@@ -77,9 +92,13 @@ export const runWorker = async (
   q: NatsQueueShape,
   o: WorkerOptions,
 ): Promise<WorkerSummary> => {
-  // Load LanceDB's native addon and the embedder's code paths before the
-  // first chunk, so the first one is not slowed by them.
-  (await openLanceTable(o.target))?.close();
+  // Open the table (LanceDB's native addon loads with it) and run the
+  // embedder's code paths once before the first chunk, so the first one is
+  // not slowed by them.
+  const table = await lanceWriter(o.target, {
+    provenance: { pipeline: o.embedder.spec.name, hash: o.embedder.hash },
+    on: ["id", "hash"],
+  });
   await runEffect(o.embedder.embed(["warm up"]));
   let rows = 0;
   const { done, dead } = await runJobLoop<Chunk>(q, {
@@ -104,8 +123,8 @@ export const runWorker = async (
     letter: (c) => ({ seq: c.seq, source: c.source, hash: c.hash }),
     name: (chunk) => `chunk ${chunk.seq}`,
     doing: "writing",
-    handle: (chunk) => embedChunk(o, chunk),
+    handle: (chunk) => embedChunk(o, table, chunk),
     done: (_, n) => void (rows += n),
-  }, o);
+  }, o).finally(() => table.close());
   return { chunks: done, rows, dead };
 };

@@ -61,6 +61,21 @@ Deno.test("embed reports typed errors with exit code 1", async () => {
   const usage = await cli("src/cli/embed.ts", ["--pipelin", "x"], "");
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /Usage: deno task embed/);
+  for (const threads of ["0", "1.5", "two"]) {
+    const r = await cli("src/cli/embed.ts", [], "x\n", {
+      SENTEMB_THREADS: threads,
+    });
+    assert.equal(r.code, 1, threads);
+    assert.match(
+      r.stderr,
+      new RegExp(`error\\[BadConfig\\]: .*SENTEMB_THREADS.*"${threads}"`),
+    );
+    assert.equal(r.stdout, "");
+  }
+  const one = await cli("src/cli/embed.ts", [], "x\n", {
+    SENTEMB_THREADS: "1",
+  });
+  assert.equal(one.code, 0, one.stderr);
 });
 
 Deno.test("pipelines --json lists name, hash, needs and statistics", async () => {

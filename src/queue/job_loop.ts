@@ -252,16 +252,17 @@ export const runJobLoop = async <J>(
     }
   };
 
+  /** The work stream holds nothing: no job pending, none unacked. */
+  const empty = async () =>
+    (await q.jsm.streams.info(kind.names.stream)).state.messages === 0;
+
   const loop = async () => {
     while (!stopped()) {
+      // With exitWhenEmpty, look before pulling: a pull on an empty stream
+      // waits out its whole expiry (a second) before it can tell.
+      if (o.exitWhenEmpty && await empty()) return;
       const m = await consumer.next({ expires: 1000 });
-      if (m === null) {
-        if (o.exitWhenEmpty) {
-          const info = await q.jsm.streams.info(kind.names.stream);
-          if (info.state.messages === 0) return;
-        }
-        continue;
-      }
+      if (m === null) continue;
       // Stopped while waiting: hand it back at once.
       if (stopped()) {
         m.nak();

@@ -12,8 +12,9 @@ export type WordEntry = (word: string) => { token: string; id: number };
 
 /** Distinct words remembered at most; past it, new words are not kept. */
 const LIMIT = 200_000;
-// Open addressing, at most 38% full: a probe rarely goes past its slot.
-const SLOTS = 1 << 19;
+// Open addressing, at most 38% full: a probe rarely goes past its slot
+// (2^19 slots at most, for the limit's words).
+const MAX_BITS = 19;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
@@ -54,18 +55,36 @@ const fold = (c: number, lower: boolean): number =>
  * ```
  */
 export const wordTable = (entry: WordEntry, lowercase: boolean): WordTable => {
-  const slots = new Int32Array(SLOTS);
+  // Per slot its word's hash and entry index + 1 (0: empty), side by side:
+  // a probe reads one cache line and compares characters only on a full
+  // hash match. The table starts small and doubles, so the slots of the
+  // words in use stay in cache.
+  let bits = 12;
+  let slots = new Int32Array(2 << bits);
+  const hashes: number[] = [];
   const words: string[] = [];
   const tokens: string[] = [];
   const ids: number[] = [];
+  const place = (e: number): void => {
+    const mask = (1 << bits) - 1;
+    let slot = hashes[e] & mask;
+    while (slots[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+    slots[2 * slot] = hashes[e];
+    slots[2 * slot + 1] = e + 1;
+  };
   // A word past the limit gets this one scratch entry, rewritten each time.
-  const add = (word: string, slot: number): number => {
+  const add = (word: string, hash: number): number => {
     const e = entry(word);
     if (words.length < LIMIT) {
       words.push(word);
       tokens.push(e.token);
       ids.push(e.id);
-      slots[slot] = words.length;
+      hashes.push(hash | 0);
+      if (words.length * 8 > 3 << bits && bits < MAX_BITS) {
+        bits++;
+        slots = new Int32Array(2 << bits);
+        for (let i = 0; i < words.length; i++) place(i);
+      } else place(words.length - 1);
       return words.length - 1;
     }
     tokens[LIMIT] = e.token;
@@ -78,49 +97,64 @@ export const wordTable = (entry: WordEntry, lowercase: boolean): WordTable => {
     overflow: LIMIT,
     span(text, start, end, hash) {
       const n = end - start;
-      let slot = hash & (SLOTS - 1);
-      for (let at = slots[slot]; at !== 0; at = slots[slot]) {
-        const w = words[at - 1];
-        if (w.length === n) {
-          let i = 0;
-          while (
-            i < n &&
-            w.charCodeAt(i) === fold(text.charCodeAt(start + i), lowercase)
-          ) i++;
-          if (i === n) return at - 1;
+      const mask = (1 << bits) - 1;
+      const h = hash | 0;
+      let slot = h & mask;
+      for (let at = slots[2 * slot + 1]; at !== 0; at = slots[2 * slot + 1]) {
+        if (slots[2 * slot] === h) {
+          const w = words[at - 1];
+          if (w.length === n) {
+            let i = 0;
+            while (
+              i < n &&
+              w.charCodeAt(i) === fold(text.charCodeAt(start + i), lowercase)
+            ) i++;
+            if (i === n) return at - 1;
+          }
         }
-        slot = (slot + 1) & (SLOTS - 1);
+        slot = (slot + 1) & mask;
       }
       const cut = text.slice(start, end);
-      return add(lowercase ? cut.toLowerCase() : cut, slot);
+      return add(lowercase ? cut.toLowerCase() : cut, h);
     },
     word(word) {
       let h = FNV_OFFSET;
       for (let i = 0; i < word.length; i++) {
         h = Math.imul(h ^ word.charCodeAt(i), FNV_PRIME);
       }
-      let slot = (h >>> 0) & (SLOTS - 1);
-      for (let at = slots[slot]; at !== 0; at = slots[slot]) {
-        if (words[at - 1] === word) return at - 1;
-        slot = (slot + 1) & (SLOTS - 1);
+      const mask = (1 << bits) - 1;
+      let slot = h & mask;
+      for (let at = slots[2 * slot + 1]; at !== 0; at = slots[2 * slot + 1]) {
+        if (slots[2 * slot] === h && words[at - 1] === word) return at - 1;
+        slot = (slot + 1) & mask;
       }
-      return add(word, slot);
+      return add(word, h);
     },
   };
 };
 
+/** A growable buffer of entry indexes, reused text after text. */
+export interface EntryBuffer {
+  /** The indexes; replaced by a larger array when full. */
+  entries: Int32Array;
+}
+
 /**
- * Splits an ASCII-only `text` as the word tokenizer's ASCII pattern does
+ * Splits an ASCII `text` as the word tokenizer's ASCII pattern does
  * (`'[A-Za-z]+|[A-Za-z]+|[0-9]+(?:[.,:][0-9]+)*|[^\sA-Za-z0-9]`), writing
- * each token's entry index into `out` (grown when full); returns the token
- * count and the (possibly new) `out`.
+ * each token's entry index into `into.entries` (grown when full); returns
+ * the token count, or -1 at the first character past U+007F (text for the
+ * Unicode pattern: the words before it may have been added to the table,
+ * as that pattern would have added them). Allocates nothing for words seen
+ * before.
  */
 export const scanAscii = (
   text: string,
   table: WordTable,
   lowercase: boolean,
-  out: Int32Array,
-): { count: number; out: Int32Array } => {
+  into: EntryBuffer,
+): number => {
+  let out = into.entries;
   let count = 0;
   const n = text.length;
   let i = 0;
@@ -131,6 +165,7 @@ export const scanAscii = (
       i++;
       continue;
     }
+    if (c > 127) return -1;
     const start = i;
     let h = Math.imul(FNV_OFFSET ^ fold(c, lowercase), FNV_PRIME);
     i++;
@@ -157,14 +192,17 @@ export const scanAscii = (
         } else break;
       }
     }
+    // A letter or digit run that ends at a non-ASCII character may go on
+    // under the Unicode pattern ("café", "2²"): that text is not ours.
+    if (i < n && text.charCodeAt(i) > 127) return -1;
     if (count === out.length) {
       const grown = new Int32Array(out.length * 2);
       grown.set(out);
-      out = grown;
+      out = into.entries = grown;
     }
     out[count++] = table.span(text, start, i, h >>> 0);
   }
-  return { count, out };
+  return count;
 };
 
 const isLetter = (c: number): boolean =>

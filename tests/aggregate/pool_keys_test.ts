@@ -67,7 +67,7 @@ Deno.test("the key scan declines non-ASCII text and keys the tokenizer's tokens 
   for (const text of ["Café dogs", "dogs café", "2\u00b2", "dogs'\u00e9"]) {
     assert.equal(keys.scan(text), -1, text);
   }
-  for (const text of TEXTS.filter((t) => !/[^\x00-\x7f]/.test(t))) {
+  for (const text of TEXTS.filter((t) => !/[\u0080-\uffff]/.test(t))) {
     const t = words.tokenize(text);
     const n = keys.scan(text);
     assert.equal(n, t.tokens.length, text);

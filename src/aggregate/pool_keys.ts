@@ -73,28 +73,35 @@ const gather = (
   held = true;
   source.beginSentence?.();
   if (base + count > handles.length) growRows(base + count);
+  // Locals for the loop: `learn` may grow the memory's arrays (re-read then).
+  const hs = handles, ws = weights;
+  let state = memo.state, weight = memo.weight, row = memo.row;
   for (let i = 0; i < count; i++) {
     const k = keys[i];
-    if (!(memo.state[k] > 0)) memo.learn(k, table.tokens[k]);
-    if (filtered && memo.state[k] === 2) continue;
-    const w = weighted ? memo.weight[k] : 1;
-    let h = memo.row[k] - 1;
+    if (!(state[k] > 0)) {
+      memo.learn(k, table.tokens[k]);
+      state = memo.state, weight = memo.weight, row = memo.row;
+    }
+    if (filtered && state[k] === 2) continue;
+    const w = weighted ? weight[k] : 1;
+    let h = row[k] - 1;
     if (h < 0) {
       h = source.rowOf(table.ids[k], table.tokens[k]);
       if (h < 0) continue;
-      if (kept !== undefined && kept(h)) memo.row[k] = h + 1;
+      if (kept !== undefined && kept(h)) row[k] = h + 1;
       else held = false;
     }
     used++;
     sum += w;
-    let m = rows < MERGE_WITHIN ? base : base + rows;
-    while (m < base + rows && handles[m] !== h) m++;
-    if (m === base + rows) {
-      handles[m] = h;
-      weights[m] = 0;
+    const top = base + rows;
+    let m = rows < MERGE_WITHIN ? base : top;
+    while (m < top && hs[m] !== h) m++;
+    if (m === top) {
+      hs[m] = h;
+      ws[m] = 0;
       rows++;
     }
-    weights[m] += w;
+    ws[m] += w;
   }
   passTotal = sum;
   if (used === 0) return -1;
@@ -132,7 +139,7 @@ export const poolTextsByKeys = (
   for (let i = 0; i < texts.length; i++) {
     const count = keys.scan(texts[i]);
     if (count < 0) {
-      flush();
+      // Pending sentences hold kept rows only: they may wait past it.
       other(i);
       continue;
     }

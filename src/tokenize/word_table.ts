@@ -154,32 +154,38 @@ export const scanAscii = (
   lowercase: boolean,
   into: EntryBuffer,
 ): number => {
+  const fold = lowercase ? LOWER : SAME;
   let out = into.entries;
   let count = 0;
   const n = text.length;
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    // \s within ASCII: tab, line feed, vertical tab, form feed, return, space.
-    if (c === 32 || (c >= 9 && c <= 13)) {
+    if (c > 127) return -1;
+    const kind = KIND[c];
+    if (kind === SPACE) {
       i++;
       continue;
     }
-    if (c > 127) return -1;
     const start = i;
-    let h = Math.imul(FNV_OFFSET ^ fold(c, lowercase), FNV_PRIME);
+    let h = Math.imul(FNV_OFFSET ^ fold[c], FNV_PRIME);
     i++;
-    if (isLetter(c) || (c === 39 && i < n && isLetter(text.charCodeAt(i)))) {
+    let d = 0;
+    if (
+      kind === LETTER ||
+      (c === 39 && i < n && (d = text.charCodeAt(i)) < 128 &&
+        KIND[d] === LETTER)
+    ) {
       while (i < n) {
-        const d = text.charCodeAt(i);
-        if (!isLetter(d)) break;
-        h = Math.imul(h ^ fold(d, lowercase), FNV_PRIME);
+        d = text.charCodeAt(i);
+        if (d > 127 || KIND[d] !== LETTER) break;
+        h = Math.imul(h ^ fold[d], FNV_PRIME);
         i++;
       }
-    } else if (c >= 48 && c <= 57) {
+    } else if (kind === DIGIT) {
       for (;;) {
-        while (i < n && isDigit(text.charCodeAt(i))) {
-          h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+        while (i < n && isDigit(d = text.charCodeAt(i))) {
+          h = Math.imul(h ^ d, FNV_PRIME);
           i++;
         }
         const s = text.charCodeAt(i);
@@ -205,6 +211,24 @@ export const scanAscii = (
   return count;
 };
 
-const isLetter = (c: number): boolean =>
-  (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+// Each ASCII code unit's kind (\s within ASCII: tab, line feed, vertical
+// tab, form feed, return, space) and its lowercase: one load a character.
+const SPACE = 0, LETTER = 1, DIGIT = 2, OTHER = 3;
+const KIND = Uint8Array.from(
+  { length: 128 },
+  (_, c) =>
+    c === 32 || (c >= 9 && c <= 13)
+      ? SPACE
+      : (c >= 97 && c <= 122) || (c >= 65 && c <= 90)
+      ? LETTER
+      : c >= 48 && c <= 57
+      ? DIGIT
+      : OTHER,
+);
+const LOWER = Uint8Array.from(
+  { length: 128 },
+  (_, c) => (c >= 65 && c <= 90 ? c | 32 : c),
+);
+const SAME = Uint8Array.from({ length: 128 }, (_, c) => c);
+
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;

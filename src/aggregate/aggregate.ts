@@ -58,9 +58,10 @@ export const aggregate = (
 /**
  * `aggregate(texts.map(tokenize), agg)`, bit for bit, fused: where the
  * tokenizer scans a text into keys ({@link TokenKeys}) and the encoder sums
- * its own rows by mean, each text is scanned and pooled straight into its
- * row of the batch, with no tokenized sentence, string or view made per
- * text; other texts (and other aggregators) go through `tokenize`.
+ * its own rows by mean, each text is scanned and its rows gathered by key,
+ * then the batch is summed in one pass (`pool_keys.ts`), with no tokenized
+ * sentence, string or view made per text; other texts (and other
+ * aggregators) go through `tokenize`.
  */
 export const aggregateTexts = (
   texts: ReadonlyArray<string>,

@@ -35,9 +35,11 @@ export interface TokenKeys {
   /** Each key's id. */
   readonly ids: ReadonlyArray<number>;
   /**
-   * Writes the keys of `text`'s tokens to `keys` from index 0; returns how
-   * many, or -1 for text only `tokenize` takes (it then gives no keys, or
-   * other ones). None of its tokens is special.
+   * Writes the keys of `text`'s tokens to `keys` from index 0 and returns
+   * how many (none of them special: the tokens `tokenize` gives, with their
+   * keys), or returns -1 for text it leaves to `tokenize` (for the word
+   * tokenizer: text with a character past U+007F, or a word past a full
+   * table).
    */
   scan(text: string): number;
   /** The keys the last `scan` wrote: valid until the next one. */

@@ -77,3 +77,39 @@ Deno.test("the key scan declines non-ASCII text and keys the tokenizer's tokens 
     assert.deepEqual([...k].map((i) => keys.ids[i]), [...t.ids], text);
   }
 });
+
+// A distinct letters-only word for each i (digits would split it in two).
+const nth = (i: number) => {
+  let w = "q";
+  do {
+    w += String.fromCharCode(97 + (i % 26));
+    i = Math.floor(i / 26);
+  } while (i > 0);
+  return w;
+};
+
+Deno.test("past a full word table the scan declines new words and pooling still matches", () => {
+  const words = wordTokenizer({ lowercase: true, stem: false });
+  const keys = words.keys!;
+  // 200,000 distinct words fill the table (its limit); later ones overflow.
+  for (let i = 0; i < 200_000; i += 1000) {
+    const text = Array.from({ length: 1000 }, (_, j) => nth(i + j)).join(" ");
+    assert.equal(keys.scan(text), 1000);
+  }
+  assert.equal(keys.scan("fresh words"), -1);
+  assert.equal(words.tokenize("fresh words").keys, undefined);
+  const known = `${nth(12)} ${nth(1999)}`;
+  assert.equal(keys.scan(known), 2);
+  const texts = ["fresh words", known, `${nth(5)} and more`, nth(7)];
+  const want = aggregate(texts.map((t) => words.tokenize(t)), aggregator());
+  const got = aggregateTexts(
+    texts,
+    keys,
+    (t) => words.tokenize(t),
+    aggregator(),
+  );
+  assert.deepEqual(
+    new Uint32Array(got.data.buffer),
+    new Uint32Array(want.data.buffer),
+  );
+});

@@ -15,6 +15,8 @@ const LIMIT = 200_000;
 // Open addressing, at most 38% full: a probe rarely goes past its slot
 // (2^19 slots at most, for the limit's words).
 const MAX_BITS = 19;
+// Lengths a slot records; longer words record this and compare in full.
+const LONG = 4095;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
@@ -55,12 +57,15 @@ const fold = (c: number, lower: boolean): number =>
  * ```
  */
 export const wordTable = (entry: WordEntry, lowercase: boolean): WordTable => {
-  // Per slot its word's hash and entry index + 1 (0: empty), side by side:
-  // a probe reads one cache line and compares characters only on a full
-  // hash match. The table starts small and doubles, so the slots of the
-  // words in use stay in cache.
+  // A slot is four int32s, 16 bytes: the word's hash, its entry index + 1
+  // (0: empty) with its length (up to 4095) above bit 20, and its first
+  // eight code units a byte each (0x80 for a unit past U+007F). An ASCII
+  // word of up to eight characters is found in its slot alone, one cache
+  // line, without reading the word; longer ones compare the rest. The table
+  // starts small and doubles, so the slots of the words in use stay in
+  // cache.
   let bits = 12;
-  let slots = new Int32Array(2 << bits);
+  let slots = new Int32Array(4 << bits);
   const hashes: number[] = [];
   const words: string[] = [];
   const tokens: string[] = [];
@@ -68,9 +73,19 @@ export const wordTable = (entry: WordEntry, lowercase: boolean): WordTable => {
   const place = (e: number): void => {
     const mask = (1 << bits) - 1;
     let slot = hashes[e] & mask;
-    while (slots[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
-    slots[2 * slot] = hashes[e];
-    slots[2 * slot + 1] = e + 1;
+    while (slots[4 * slot + 1] !== 0) slot = (slot + 1) & mask;
+    const w = words[e];
+    let p0 = 0, p1 = 0;
+    for (let i = 0; i < w.length && i < 8; i++) {
+      const c = w.charCodeAt(i);
+      const b = c > 127 ? 0x80 : c;
+      if (i < 4) p0 |= b << (8 * i);
+      else p1 |= b << (8 * (i - 4));
+    }
+    slots[4 * slot] = hashes[e];
+    slots[4 * slot + 1] = (Math.min(w.length, LONG) << 20) | (e + 1);
+    slots[4 * slot + 2] = p0;
+    slots[4 * slot + 3] = p1;
   };
   // A word past the limit gets this one scratch entry, rewritten each time.
   const add = (word: string, hash: number): number => {
@@ -82,7 +97,7 @@ export const wordTable = (entry: WordEntry, lowercase: boolean): WordTable => {
       hashes.push(hash | 0);
       if (words.length * 8 > 3 << bits && bits < MAX_BITS) {
         bits++;
-        slots = new Int32Array(2 << bits);
+        slots = new Int32Array(4 << bits);
         for (let i = 0; i < words.length; i++) place(i);
       } else place(words.length - 1);
       return words.length - 1;
@@ -99,17 +114,35 @@ export const wordTable = (entry: WordEntry, lowercase: boolean): WordTable => {
       const n = end - start;
       const mask = (1 << bits) - 1;
       const h = hash | 0;
+      // The span's slot fields: its length and first eight units, folded.
+      let p0 = 0, p1 = 0, ascii = true;
+      for (let i = 0; i < n && i < 8; i++) {
+        const c = fold(text.charCodeAt(start + i), lowercase);
+        if (c > 127) ascii = false;
+        const b = c > 127 ? 0x80 : c;
+        if (i < 4) p0 |= b << (8 * i);
+        else p1 |= b << (8 * (i - 4));
+      }
+      const head = Math.min(n, LONG) << 20;
+      // Units compared one by one: past the eighth, or all of a span with a
+      // unit past U+007F (its slot bytes do not tell it apart).
+      const from = ascii ? 8 : 0;
       let slot = h & mask;
-      for (let at = slots[2 * slot + 1]; at !== 0; at = slots[2 * slot + 1]) {
-        if (slots[2 * slot] === h) {
-          const w = words[at - 1];
+      for (let at = slots[4 * slot + 1]; at !== 0; at = slots[4 * slot + 1]) {
+        if (
+          slots[4 * slot] === h && (at & ~0xfffff) === head &&
+          slots[4 * slot + 2] === p0 && slots[4 * slot + 3] === p1
+        ) {
+          const e = (at & 0xfffff) - 1;
+          if (n <= from) return e;
+          const w = words[e];
           if (w.length === n) {
-            let i = 0;
+            let i = from;
             while (
               i < n &&
               w.charCodeAt(i) === fold(text.charCodeAt(start + i), lowercase)
             ) i++;
-            if (i === n) return at - 1;
+            if (i === n) return e;
           }
         }
         slot = (slot + 1) & mask;
@@ -124,8 +157,9 @@ export const wordTable = (entry: WordEntry, lowercase: boolean): WordTable => {
       }
       const mask = (1 << bits) - 1;
       let slot = h & mask;
-      for (let at = slots[2 * slot + 1]; at !== 0; at = slots[2 * slot + 1]) {
-        if (slots[2 * slot] === h && words[at - 1] === word) return at - 1;
+      for (let at = slots[4 * slot + 1]; at !== 0; at = slots[4 * slot + 1]) {
+        const e = (at & 0xfffff) - 1;
+        if (slots[4 * slot] === h && words[e] === word) return e;
         slot = (slot + 1) & mask;
       }
       return add(word, h);

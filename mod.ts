@@ -105,7 +105,11 @@ export {
   portableEmbedder,
   portablePipeline,
 } from "./src/pipeline/portable.ts";
-export type { Tokenized, Tokenizer } from "./src/tokenize/tokenized.ts";
+export type {
+  Tokenized,
+  Tokenizer,
+  TokenKeys,
+} from "./src/tokenize/tokenized.ts";
 export { wordTokenizer } from "./src/tokenize/word_tokenizer.ts";
 export { loadPretrainedTokenizer } from "./src/tokenize/pretrained_tokenizer.ts";
 // Models by reference (a folder, an id, a hub id) and recipes for any model.

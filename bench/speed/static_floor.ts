@@ -176,7 +176,11 @@ const floorJs = (f: FloorInput, out: Float32Array): void => {
   }
 };
 
-/** The floor on the pipeline's SIMD kernel: the table copied into its memory once. */
+/**
+ * The floor on the pipeline's SIMD kernel, called as the pipeline calls it
+ * (`weightedMeans`: every sentence's rows in one list, no view per
+ * sentence); the table copied into its memory once.
+ */
 const floorWasm = (f: FloorInput) => {
   const arena = rowArena(f.dim);
   if (arena === undefined) return undefined;
@@ -188,19 +192,11 @@ const floorWasm = (f: FloorInput) => {
     );
   }
   const handles = Int32Array.from(f.rowOf, (r) => handleOf[r]);
-  return (out: Float32Array) => {
-    const { dim, weights, starts, totals } = f;
-    for (let s = 0; s + 1 < starts.length; s++) {
-      const a = starts[s], b = starts[s + 1];
-      arena.weightedMean(
-        handles.subarray(a, b),
-        weights.subarray(a, b),
-        b - a,
-        totals[s],
-        out.subarray(s * dim, (s + 1) * dim),
-      );
-    }
-  };
+  const n = f.totals.length;
+  const totals = Float64Array.from(f.totals);
+  const at = Int32Array.from({ length: n }, (_, s) => s * f.dim);
+  return (out: Float32Array) =>
+    arena.weightedMeans(handles, f.weights, f.starts, totals, at, n, out);
 };
 
 const time = async (f: () => unknown | Promise<unknown>): Promise<number> => {

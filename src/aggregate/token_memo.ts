@@ -68,6 +68,11 @@ export interface KeyedTokenMemo {
   state: Uint8Array;
   /** The weight, where `state` is set. */
   weight: Float64Array;
+  /**
+   * The encoder's row handle + 1 where it keeps the row for good
+   * (`RowSource.kept`), else 0; sized as `state`. Kept by pooling.
+   */
+  row: Int32Array;
   /** Fills entry `key` for non-special token `token`. */
   learn(key: number, token: string): void;
 }
@@ -79,6 +84,7 @@ const keyedTokenMemo = (
   const m: KeyedTokenMemo = {
     state: new Uint8Array(1024),
     weight: new Float64Array(1024),
+    row: new Int32Array(1024),
     learn(key, token) {
       if (key >= m.state.length) {
         const n = Math.max(key + 1, m.state.length * 2);
@@ -86,8 +92,11 @@ const keyedTokenMemo = (
         state.set(m.state);
         const w = new Float64Array(n);
         w.set(m.weight);
+        const row = new Int32Array(n);
+        row.set(m.row);
         m.state = state;
         m.weight = w;
+        m.row = row;
       }
       m.state[key] = keep(token, false) ? 1 : 2;
       m.weight[key] = weight(token);

@@ -1,6 +1,10 @@
 import type { LoadError } from "../stages/resources.ts";
 import { Effect } from "effect";
-import { aggregate, type Aggregator } from "../aggregate/aggregate.ts";
+import {
+  aggregate,
+  aggregateTexts,
+  type Aggregator,
+} from "../aggregate/aggregate.ts";
 import type { ContextualPooling } from "../aggregate/contextual_pool.ts";
 import type { TokenFilter } from "../aggregate/token_filter.ts";
 import { fitTokenStats, type TokenStats } from "../tokenize/token_stats.ts";
@@ -173,6 +177,7 @@ export const assemblePipeline: (
         // Static encoders pool by mean or max only; the plan checks it.
         pooling: mode === "max" ? "max" : "mean",
       });
+      const staticAgg = encoder ? aggregatorFor(encoder) : undefined;
       const pooled: (
         tokens: ReadonlyArray<Tokenized>,
       ) => Effect.Effect<Embeddings, EmbedError> = stage
@@ -181,20 +186,25 @@ export const assemblePipeline: (
           weight,
           keep,
         })
-        : ((agg) => (tokens) => Effect.succeed(aggregate(tokens, agg)))(
-          aggregatorFor(encoder!),
-        );
+        : (tokens) => Effect.succeed(aggregate(tokens, staticAgg!));
+      // A static pipeline whose tokenizer scans texts into keys pools each
+      // text as it scans it: no tokenized batch (the static path's floor).
+      const keys = tokenizer.keys;
+      const pooledTexts = staticAgg && keys && !plan.prompt
+        ? (texts: ReadonlyArray<string>) =>
+          aggregateTexts(texts, keys, tokenizeOne, staticAgg)
+        : undefined;
 
       // The sentence steps, fitted in order on what the steps before leave.
       const steps: FittedStepInPlace[] = [];
-      const through = (x: Embeddings, tokens: ReadonlyArray<Tokenized>) =>
-        steps.reduce((acc, s) => s.apply(acc, { tokens }), x);
+      const through = (x: Embeddings, batch: StepBatch) =>
+        steps.reduce((acc, s) => s.apply(acc, batch), x);
       const samples = new Map<FitSource, Embeddings>();
       const sample = Effect.fn("sample")(function* (source: FitSource) {
         const cached = samples.get(source);
         if (cached) return cached;
         const tokens = source === "corpus" ? corpusTokens : inputTokens;
-        const x = through(yield* pooled(tokens), tokens);
+        const x = through(yield* pooled(tokens), { tokens });
         samples.set(source, x);
         return x;
       });
@@ -262,15 +272,20 @@ export const assemblePipeline: (
         const cut = truncateModule.apply({ dim: x.dim, k }, x, none);
         return endsUnit ? l2Module.apply({ dim: k }, cut, none) : cut;
       };
+      const finish = (
+        x: Embeddings,
+        batch: StepBatch,
+        options?: EmbedOptions,
+      ): Embeddings => {
+        const out = through(x, batch);
+        const k = options?.dimensions;
+        return k === undefined ? out : reduceDimensions(out, k);
+      };
       const embedTokens = (
         tokens: ReadonlyArray<Tokenized>,
         options?: EmbedOptions,
       ): Effect.Effect<Embeddings, EmbedError> =>
-        pooled(tokens).pipe(Effect.map((x) => {
-          const out = through(x, tokens);
-          const k = options?.dimensions;
-          return k === undefined ? out : reduceDimensions(out, k);
-        }));
+        pooled(tokens).pipe(Effect.map((x) => finish(x, { tokens }, options)));
       const tokenizeFor = (
         texts: ReadonlyArray<string>,
         options?: EmbedOptions,
@@ -281,6 +296,22 @@ export const assemblePipeline: (
         return max === undefined
           ? tokens
           : tokens.map((t) => truncateTokens(t, max));
+      };
+      // Fused where it can be: a step that reads the tokens tokenizes then.
+      const embedTexts = (
+        texts: ReadonlyArray<string>,
+        options?: EmbedOptions,
+      ): Effect.Effect<Embeddings, EmbedError> => {
+        if (!pooledTexts || options?.maxTokens !== undefined) {
+          return embedTokens(tokenizeFor(texts, options), options);
+        }
+        let tokens: Tokenized[] | undefined;
+        const batch: StepBatch = {
+          get tokens() {
+            return tokens ??= tokenize(texts);
+          },
+        };
+        return Effect.sync(() => finish(pooledTexts(texts), batch, options));
       };
       const embedder: Embedder = {
         spec,
@@ -295,9 +326,7 @@ export const assemblePipeline: (
         reduceDimensions,
         embed: (texts, options) =>
           validateInput(texts).pipe(
-            Effect.flatMap((valid) =>
-              embedTokens(tokenizeFor(valid, options), options)
-            ),
+            Effect.flatMap((valid) => embedTexts(valid, options)),
           ),
         countTokens: (texts) =>
           Int32Array.from(texts, (t) => tokenizer.tokenize(t).tokens.length),

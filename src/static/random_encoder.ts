@@ -102,11 +102,16 @@ export const randomEncoder = (
     },
     rows: {
       beginSentence: () => {
+        // Only a sentence that took scratch rows left ids in `inSentence`.
+        if (scratchUsed === 0) return;
         scratchUsed = 0;
         inSentence.clear();
       },
       rowOf: (id) => rowOf(id),
       weightedMean: arena.weightedMean,
+      weightedMeans: arena.weightedMeans,
+      // Scratch rows are added after every kept one, once the cap is met.
+      kept: (h) => scratch.length === 0 || h < scratch[0],
     },
   };
 };

@@ -1,18 +1,14 @@
 import { stemmer } from "stemmer";
 import { fnv1a } from "./fnv1a.ts";
-import type { Tokenized, Tokenizer } from "./tokenized.ts";
-import { scanAscii, wordTable } from "./word_table.ts";
+import type { Tokenized, Tokenizer, TokenKeys } from "./tokenized.ts";
+import { type EntryBuffer, scanAscii, wordTable } from "./word_table.ts";
 
 // Runs of letters (with inner apostrophes kept apart, as Moses does: "woman's"
 // → "woman", "'s"), runs of digits with inner separators, or one other symbol.
 const TOKEN =
   /'\p{L}+|\p{L}[\p{L}\p{M}]*|\p{N}+(?:[.,:]\p{N}+)*|[^\s\p{L}\p{N}]/gu;
-// The same pattern for text with no character past U+007F (where \p{L} is
-// A–Z/a–z, \p{N} is 0–9 and \p{M} is empty): V8 matches it without Unicode
-// tables, 30% faster on STS-B, where most sentences are ASCII.
-const ASCII_TOKEN =
-  /'[A-Za-z]+|[A-Za-z]+|[0-9]+(?:[.,:][0-9]+)*|[^\sA-Za-z0-9]/g;
-const NON_ASCII = /[\u0080-\uffff]/;
+// ASCII text (most sentences) is scanned by hand (`scanAscii`, which splits
+// as this pattern does where every character is below U+0080).
 
 /**
  * A vocabulary-free tokenizer for static models: no file to load, the same
@@ -50,13 +46,14 @@ export const wordTokenizer = (
       : (w) => ({ token: w, id: fnv1a(w) }),
     options.lowercase,
   );
-  let scratch: Int32Array = new Int32Array(256);
+  const buffer: EntryBuffer = { entries: new Int32Array(256) };
   const fromEntries = (count: number): Tokenized => {
+    const entries = buffer.entries;
     const tokens = new Array<string>(count);
     const ids = new Uint32Array(count);
     let stable = true;
     for (let i = 0; i < count; i++) {
-      const e = scratch[i];
+      const e = entries[i];
       tokens[i] = table.tokens[e];
       ids[i] = table.ids[e];
       if (e === table.overflow) stable = false;
@@ -64,27 +61,41 @@ export const wordTokenizer = (
     const special = new Uint8Array(count);
     // Entry indexes name words (and so tokens) for good, but the overflow's.
     return stable
-      ? { tokens, ids, special, keys: scratch.slice(0, count), keySpace: table }
+      ? { tokens, ids, special, keys: entries.slice(0, count), keySpace: table }
       : { tokens, ids, special };
+  };
+  const keys: TokenKeys = {
+    space: table,
+    tokens: table.tokens,
+    ids: table.ids,
+    get keys() {
+      return buffer.entries;
+    },
+    scan(text) {
+      const count = scanAscii(text, table, options.lowercase, buffer);
+      if (count > 0 && table.tokens.length > table.overflow) {
+        // The table is full: the overflow entry names no word for good.
+        for (let i = 0; i < count; i++) {
+          if (buffer.entries[i] === table.overflow) return -1;
+        }
+      }
+      return count;
+    },
   };
   return {
     name: (options.lowercase ? "words (lowercased)" : "words") +
       (options.stem ? ", Porter stems" : ""),
+    keys,
     tokenize(text: string): Tokenized {
-      if (!NON_ASCII.test(text)) {
-        const r = scanAscii(text, table, options.lowercase, scratch);
-        scratch = r.out;
-        return fromEntries(r.count);
-      }
+      const count = scanAscii(text, table, options.lowercase, buffer);
+      if (count >= 0) return fromEntries(count);
       const source = options.lowercase ? text.toLowerCase() : text;
-      const words =
-        source.match(NON_ASCII.test(source) ? TOKEN : ASCII_TOKEN) ??
-          [];
+      const words = source.match(TOKEN) ?? [];
       const n = words.length;
-      if (n > scratch.length) scratch = new Int32Array(n);
+      if (n > buffer.entries.length) buffer.entries = new Int32Array(n);
       // Stems let "plays"/"playing"/"played" share one vector: with static
       // vectors, matching inflected forms is most of what STS rewards.
-      for (let i = 0; i < n; i++) scratch[i] = table.word(words[i]);
+      for (let i = 0; i < n; i++) buffer.entries[i] = table.word(words[i]);
       return fromEntries(n);
     },
   };

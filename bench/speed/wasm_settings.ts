@@ -9,10 +9,15 @@
  * onnxruntime-node on the same tensors in the same process, so every ratio
  * pairs times taken moments apart (the machine is shared). CPU time / wall
  * time of the WASM passes shows how many cores a setting really used.
+ * `--chromium`: the WASM side runs in headless Chromium instead, one page
+ * per setting, each pass timed in the page (`bench/speed/wasm_chromium.ts`);
+ * native stays in the Deno process.
  */
 import { existsSync } from "node:fs";
 import { parseFlags } from "../../src/cli/args.ts";
 import { modelFolder, pathsFromEnv } from "../../src/paths.ts";
+import { chromiumPath } from "./wasm_chromium.ts";
+import { measureInChromium } from "./wasm_setting_chromium.ts";
 import { measureInDeno } from "./wasm_setting_deno.ts";
 import { type Measured, SETTINGS, type WasmSetting } from "./wasm_setting.ts";
 import { MODEL } from "./workload.ts";
@@ -28,15 +33,16 @@ const flags = parseFlags(
     only: { type: "string" },
     skip: { type: "string" },
     json: { type: "boolean" },
+    chromium: { type: "boolean" },
     help: { type: "boolean" },
   },
-  "Usage: deno run -A bench/speed/wasm_settings.ts [--sentences 384] [--passes 2] [--only LABEL-SUBSTRING] [--skip N] [--json]",
+  "Usage: deno run -A bench/speed/wasm_settings.ts [--sentences 384] [--passes 2] [--only LABEL-SUBSTRING] [--skip N] [--chromium] [--json]",
 );
 const sentences = Number(flags.sentences ?? 384);
 const passes = Number(flags.passes ?? 2);
 
 if (flags.child !== undefined) {
-  const out = await measureInDeno(
+  const out = await (flags.chromium ? measureInChromium : measureInDeno)(
     JSON.parse(flags.child),
     sentences,
     passes,
@@ -46,14 +52,26 @@ if (flags.child !== undefined) {
 }
 
 const log = (m: string) => console.error(`[wasm-settings] ${m}`);
-const rows: Array<WasmSetting & Measured & { load: number }> = [];
+if (flags.chromium && !existsSync(chromiumPath())) {
+  log(`no Chromium at ${chromiumPath()} (apt-get install chromium)`);
+  Deno.exit(0);
+}
+const where = flags.chromium ? "chromium" : "deno";
+const rows: Array<
+  WasmSetting & Measured & { where: string; load: number }
+> = [];
 const chosen = SETTINGS.slice(Number(flags.skip ?? 0)).filter((s) =>
   flags.only === undefined || s.label.includes(flags.only)
 );
 const fixture = modelFolder({ ...pathsFromEnv(), allowRemote: false }, MODEL);
 for (const s of chosen) {
-  if (s.graph !== undefined && !existsSync(`${fixture}/${s.graph}`)) {
-    log(`${s.label}: skipped, no ${s.graph} (deno task fixture --quantized)`);
+  const missing = [s.graph, s.nativeGraph].find((g) =>
+    g !== undefined && !existsSync(`${fixture}/${g}`)
+  );
+  if (missing !== undefined) {
+    log(
+      `${s.label}: skipped, no ${missing} (deno task quantize --model ${fixture} --out ${fixture}/${missing})`,
+    );
     continue;
   }
   const out = await new Deno.Command(Deno.execPath(), {
@@ -67,6 +85,7 @@ for (const s of chosen) {
       String(passes),
       "--child",
       JSON.stringify(s),
+      ...(flags.chromium ? ["--chromium"] : []),
     ],
     stdout: "piped",
     stderr: "inherit",
@@ -79,9 +98,9 @@ for (const s of chosen) {
     continue;
   }
   const m = JSON.parse(line.slice(7)) as Measured;
-  rows.push({ ...s, ...m, load: Deno.loadavg()[0] });
+  rows.push({ ...s, ...m, where, load: Deno.loadavg()[0] });
   log(
-    `${s.label}: ${m.ratio.toFixed(2)}x native, CPU/wall ${
+    `${s.label} (${where}): ${m.ratio.toFixed(2)}x native, CPU/wall ${
       m.cpuPerWall.toFixed(2)
     }, max |WASM − native| ${m.maxDiff.toExponential(1)}`,
   );
@@ -91,7 +110,7 @@ if (flags.json) {
 } else {
   const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   console.log(
-    `${sentences} STS-B sentences, BERT-base-sized fixture, ${cores} cores; median of ${passes} paired passes after a warm-up`,
+    `${sentences} STS-B sentences, BERT-base-sized fixture, ${cores} cores, WASM in ${where}; median of ${passes} paired passes after a warm-up`,
   );
   console.log("");
   console.log(

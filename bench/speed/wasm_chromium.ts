@@ -10,13 +10,10 @@
 import { chromium } from "playwright-core";
 import { fileURLToPath } from "node:url";
 import { localWasmPaths } from "../../src/forward/wasm_backend.ts";
+import { chromiumPath } from "./chromium_path.ts";
 import type { Batch } from "./wasm_batches.ts";
 import type { Pass } from "./wasm_pairing.ts";
 import type { WasmSetting } from "./wasm_setting.ts";
-
-/** Debian's Chromium unless `SENTEMB_CHROMIUM` names another. */
-export const chromiumPath = (): string =>
-  Deno.env.get("SENTEMB_CHROMIUM") ?? "/usr/bin/chromium";
 
 /** A graph's session in a Chromium page, ready to time passes. */
 export interface ChromiumWasm {

@@ -16,7 +16,7 @@
 import { existsSync } from "node:fs";
 import { parseFlags } from "../../src/cli/args.ts";
 import { modelFolder, pathsFromEnv } from "../../src/paths.ts";
-import { chromiumPath } from "./wasm_chromium.ts";
+import { chromiumPath } from "./chromium_path.ts";
 import { measureInChromium } from "./wasm_setting_chromium.ts";
 import { measureInDeno } from "./wasm_setting_deno.ts";
 import { type Measured, SETTINGS, type WasmSetting } from "./wasm_setting.ts";

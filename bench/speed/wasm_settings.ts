@@ -36,7 +36,7 @@ const flags = parseFlags(
     chromium: { type: "boolean" },
     help: { type: "boolean" },
   },
-  "Usage: deno run -A bench/speed/wasm_settings.ts [--sentences 384] [--passes 2] [--only LABEL-SUBSTRING] [--skip N] [--chromium] [--json]",
+  "Usage: deno run -A bench/speed/wasm_settings.ts [--sentences 384] [--passes 2] [--only 'LABEL;LABEL' | SUBSTRING] [--skip N] [--chromium] [--json]",
 );
 const sentences = Number(flags.sentences ?? 384);
 const passes = Number(flags.passes ?? 2);
@@ -60,8 +60,14 @@ const where = flags.chromium ? "chromium" : "deno";
 const rows: Array<
   WasmSetting & Measured & { where: string; load: number }
 > = [];
-const chosen = SETTINGS.slice(Number(flags.skip ?? 0)).filter((s) =>
-  flags.only === undefined || s.label.includes(flags.only)
+// --only: the settings whose label is one of its `;`-separated names, else
+// those whose label contains it.
+const names = flags.only?.split(";") ?? [];
+const exact = SETTINGS.filter((s) => names.includes(s.label));
+const chosen = (exact.length > 0 ? exact : SETTINGS).slice(
+  Number(flags.skip ?? 0),
+).filter((s) =>
+  flags.only === undefined || exact.length > 0 || s.label.includes(flags.only)
 );
 const fixture = modelFolder({ ...pathsFromEnv(), allowRemote: false }, MODEL);
 for (const s of chosen) {

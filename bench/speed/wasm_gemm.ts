@@ -3,7 +3,7 @@
  * plain GEMM, BERT-base's feed-forward shape (rows × 768 by 768 × 3072),
  * on onnxruntime-web (WASM SIMD) and onnxruntime-node (MLAS) in one
  * process, one thread each (`--threads`), fp32 and int8 (the same graph through
- * sentemb's dynamic quantizer: DynamicQuantizeLinear + MatInteger). What a
+ * sentemb's dynamic quantizer: DynamicQuantizeLinear + MatMulInteger). What a
  * core does per second on each backend, with no graph, threading or
  * batching in the way: the floor under any `wasm_vs_native`.
  */

@@ -9,10 +9,12 @@ const USAGE =
          [--concurrency N] [--threads N] [--json]
 
 Queue benchmark: N sentences of the general corpus (default 50,000), into a
-LanceDB table four ways, each a child process timed by its wall clock (load,
+LanceDB table five ways, each a child process timed by its wall clock (load,
 embed, write) and its CPU time: plain streaming \`deno task embed --to
 lancedb://\` into a new table (which it appends to, as its sole writer) and
-into a table that exists (which it upserts into, as the workers do); then
+into a table that exists (which it upserts into, as the workers do); two plain
+embeds side by side, each of half the input into a table of its own (what a
+second process gains on this machine at all, with no queue); then
 \`ingest worker\` with 1 and with 2 worker processes (--concurrency chunks in
 flight each, default 1) on chunks of --chunk sentences (default 1,000) that
 \`ingest submit\` put on a \`nats-server -js\` of its own (127.0.0.1, a free
@@ -151,6 +153,21 @@ const first = `${dir}/first.txt`;
 await Deno.writeTextFile(first, corpus[0].replace(/\s+/g, " ") + "\n");
 await embed(first, "upsert")();
 const upsert = await measured(embed(input, "upsert"));
+// What a second process gains on this machine at all, queue or not: two
+// plain embeds side by side, each of half the input into a table of its own
+// (shared cores, caches and memory bandwidth are what limit them).
+const halves = [0, 1].map((h) => `${dir}/half${h}.txt`);
+const lines = (await Deno.readTextFile(input)).split("\n").slice(0, N);
+await Promise.all(halves.map((f, h) =>
+  Deno.writeTextFile(
+    f,
+    lines.slice(h * Math.ceil(N / 2), (h + 1) * Math.ceil(N / 2)).join("\n") +
+      "\n",
+  )
+));
+const pair = await measured(async () => {
+  await Promise.all(halves.map((f, h) => embed(f, `half${h}`)()));
+});
 
 const queued = async (workers: number) => {
   const server = await natsServer();
@@ -205,6 +222,8 @@ const result = {
   threads: flags.threads === undefined ? null : Number(flags.threads),
   plainPerSecond: N / plain.wall,
   plainUpsertPerSecond: N / upsert.wall,
+  plainPairPerSecond: N / pair.wall,
+  pairSpeedup: plain.wall / pair.wall,
   oneWorkerPerSecond: N / one.work.wall,
   twoWorkersPerSecond: N / two.work.wall,
   submitSeconds: one.submit,
@@ -214,12 +233,14 @@ const result = {
   cpuPerWall: {
     plain: plain.cpu / plain.wall,
     plainUpsert: upsert.cpu / upsert.wall,
+    plainPair: pair.cpu / pair.wall,
     oneWorker: one.work.cpu / one.work.wall,
     twoWorkers: two.work.cpu / two.work.wall,
   },
   cpuSeconds: {
     plain: plain.cpu,
     plainUpsert: upsert.cpu,
+    plainPair: pair.cpu,
     oneWorker: one.work.cpu,
     twoWorkers: two.work.cpu,
   },
@@ -243,6 +264,13 @@ else {
     `embed, upserting        ${r(result.plainUpsertPerSecond)} sentences/s  ${
       c("plainUpsert")
     }`,
+  );
+  console.log(
+    `embed, 2 halves at once ${r(result.plainPairPerSecond)} sentences/s  ${
+      c("plainPair")
+    }  (speed-up ${
+      result.pairSpeedup.toFixed(2)
+    }x: a second process's gain here)`,
   );
   console.log(
     `ingest, 1 worker        ${r(result.oneWorkerPerSecond)} sentences/s  ${

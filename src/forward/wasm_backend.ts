@@ -27,15 +27,31 @@ export const localWasmPaths = (): string => {
   return new URL(".", entry).href;
 };
 
+/**
+ * The WASM thread count: `options.threads`, else every core, as
+ * onnxruntime-node's default uses. Left to itself onnxruntime-web picks 1
+ * thread in Deno (its `crossOriginIsolated` is undefined, which the runtime
+ * reads as a page without isolation) and at most 4 elsewhere.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { wasmThreads } from "./wasm_backend.ts";
+ * assert.equal(wasmThreads({ threads: 1 }), 1);
+ * assert.equal(wasmThreads(), navigator.hardwareConcurrency);
+ * ```
+ */
+export const wasmThreads = (options: BackendOptions = {}): number =>
+  options.threads ?? navigator.hardwareConcurrency;
+
 /** onnxruntime-web on its WASM execution provider: no native addon, the edge's runtime. */
 export const wasmBackend = (options: BackendOptions = {}): Backend => ({
   name: "wasm",
   async open(path) {
     const ort = await loadOrtWeb();
     ort.env.wasm.wasmPaths = localWasmPaths();
-    if (options.threads !== undefined) {
-      ort.env.wasm.numThreads = options.threads;
-    }
+    // Read once, when the first session starts the runtime.
+    ort.env.wasm.numThreads = wasmThreads(options);
     const bytes = await Deno.readFile(path);
     const session = await ort.InferenceSession.create(bytes, {
       executionProviders: ["wasm"],

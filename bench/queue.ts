@@ -124,14 +124,14 @@ await Deno.mkdir(dir, { recursive: true });
 const corpus = await Effect.runPromise(
   loadGeneralCorpus(pathsFromEnv().data, N),
 );
-const input = `${dir}/in.txt`;
-await Deno.writeTextFile(
-  input,
-  Array.from(
-    { length: N },
-    (_, i) => corpus[i % corpus.length].replace(/\s+/g, " "),
-  ).join("\n") + "\n",
+const lines = Array.from(
+  { length: N },
+  (_, i) => corpus[i % corpus.length].replace(/\s+/g, " "),
 );
+const writeLines = (file: string, part: ReadonlyArray<string>) =>
+  Deno.writeTextFile(file, part.join("\n") + "\n");
+const input = `${dir}/in.txt`;
+await writeLines(input, lines);
 
 const embed = (file: string, table: string) => async () => {
   check(
@@ -150,21 +150,17 @@ const plain = await measured(embed(input, "plain"));
 // The upserting run: the table exists (made from the input's first line), so
 // every batch is a merge_insert, as a worker's is.
 const first = `${dir}/first.txt`;
-await Deno.writeTextFile(first, corpus[0].replace(/\s+/g, " ") + "\n");
+await writeLines(first, lines.slice(0, 1));
 await embed(first, "upsert")();
 const upsert = await measured(embed(input, "upsert"));
 // What a second process gains on this machine at all, queue or not: two
 // plain embeds side by side, each of half the input into a table of its own
 // (shared cores, caches and memory bandwidth are what limit them).
 const halves = [0, 1].map((h) => `${dir}/half${h}.txt`);
-const lines = (await Deno.readTextFile(input)).split("\n").slice(0, N);
-await Promise.all(halves.map((f, h) =>
-  Deno.writeTextFile(
-    f,
-    lines.slice(h * Math.ceil(N / 2), (h + 1) * Math.ceil(N / 2)).join("\n") +
-      "\n",
-  )
-));
+const half = Math.ceil(N / 2);
+await Promise.all(
+  halves.map((f, h) => writeLines(f, lines.slice(h * half, (h + 1) * half))),
+);
 const pair = await measured(async () => {
   await Promise.all(halves.map((f, h) => embed(f, `half${h}`)()));
 });

@@ -24,9 +24,8 @@ export const servicesLayer = (
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { threadsFromEnv } from "./services.ts";
- *
  * import { Effect } from "effect";
+ * import { threadsFromEnv } from "./services.ts";
  *
  * assert.equal(Effect.runSync(threadsFromEnv(undefined)), undefined);
  * assert.equal(Effect.runSync(threadsFromEnv("2")), 2);

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 const ROOT = new URL("../../", import.meta.url).pathname;
 
 /** A task's `deno` arguments, as deno.json declares them. */
-export const taskArgs = (name: string): string[] => {
+const taskArgs = (name: string): string[] => {
   const tasks = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`)).tasks;
   const [deno, ...args] = (tasks[name].command as string).split(/\s+/);
   assert.equal(deno, "deno");

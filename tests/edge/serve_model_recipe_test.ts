@@ -1,9 +1,9 @@
 import "../temp_cache.ts";
 import assert from "node:assert/strict";
-import { startServe, taskArgs } from "./serve_child.ts";
+import { startServe } from "./serve_child.ts";
+import { runTask } from "../run_task.ts";
 import { HF_EXPORTS } from "../models/hf_export_fixture.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
 const SENTENCES = ["A man plays a guitar.", "The market fell on Tuesday."];
 
 const unit = (v: ReadonlyArray<number>) => {
@@ -23,19 +23,13 @@ Deno.test({
   sanitizeOps: false,
   fn: async () => {
     const model = `${HF_EXPORTS}/bert`;
-    const embedded = await new Deno.Command(Deno.execPath(), {
-      args: [...taskArgs("embed"), "--model", model, "--recipe", "mean"],
-      cwd: ROOT,
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const writer = embedded.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(SENTENCES.join("\n") + "\n"));
-    await writer.close();
-    const out = await embedded.output();
-    assert.ok(out.success, new TextDecoder().decode(out.stderr));
-    const expected = new TextDecoder().decode(out.stdout).trim().split("\n")
+    const out = await runTask(
+      "embed",
+      ["--model", model, "--recipe", "mean"],
+      SENTENCES.join("\n") + "\n",
+    );
+    assert.equal(out.code, 0, out.stderr);
+    const expected = out.stdout.trim().split("\n")
       .map((l) => JSON.parse(l).embedding as number[]);
     assert.equal(expected.length, SENTENCES.length);
 

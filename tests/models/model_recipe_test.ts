@@ -8,6 +8,7 @@ import { buildModelFolder } from "../../src/onnx/fixture/model_folder.ts";
 import { loadPipeline } from "../../src/pipeline/load.ts";
 import { recipe, recipeFor, RECIPES } from "../../src/recipes/mod.ts";
 import { type FakeRepo, gitSha1, startFakeHub } from "../hub/fake_hub.ts";
+import { runTask } from "../run_task.ts";
 import { decodeModel, encodeModel } from "../../src/onnx/proto.ts";
 import { writeStFolder } from "../st_folder.ts";
 import { testLayer, testPaths } from "../test_paths.ts";
@@ -119,29 +120,11 @@ const repoOf = (repo: string, dir: string): FakeRepo => {
   return { repo, commit: gitSha1(new TextEncoder().encode(repo)), files };
 };
 
-const embedCli = async (
+const embedCli = (
   args: string[],
   env: Record<string, string>,
   task = "embed",
-) => {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", task, ...args],
-    cwd: root,
-    env,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const w = child.stdin.getWriter();
-  await w.write(new TextEncoder().encode(SENTENCES.join("\n") + "\n"));
-  await w.close();
-  const out = await child.output();
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
-};
+) => runTask(task, args, SENTENCES.join("\n") + "\n", env);
 
 const vectorsOf = (stdout: string): number[][] =>
   stdout.trim().split("\n").map((l) => JSON.parse(l).embedding);

@@ -8,6 +8,7 @@ import { TINY_CONFIGS } from "../../src/onnx/fixture/config.ts";
 import type { NormForm } from "../../src/onnx/fixture/emit.ts";
 import { buildModelFolder } from "../../src/onnx/fixture/model_folder.ts";
 import type { OptWeights } from "../../src/onnx/fixture/opt_weights.ts";
+import { runTask } from "../run_task.ts";
 import { decodeModel } from "../../src/onnx/proto.ts";
 import { rewriteModelFile } from "../../src/onnx/rewrite/rewrite_file.ts";
 import { loadPipeline } from "../../src/pipeline/load.ts";
@@ -163,24 +164,8 @@ const referencePools = async (dir: string, w: OptWeights) => {
   return { mean, "last-token": lastToken };
 };
 
-const embedCli = async (args: string[]) => {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", "embed", ...args],
-    cwd: rootDir,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const w = child.stdin.getWriter();
-  await w.write(new TextEncoder().encode(SENTENCES.join("\n") + "\n"));
-  await w.close();
-  const out = await child.output();
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
-};
+const embedCli = (args: string[]) =>
+  runTask("embed", args, SENTENCES.join("\n") + "\n");
 
 Deno.test("OPT-350m shape: embed --model FOLDER --recipe mean / last-token give the reference's 32-d vectors, a sentence alone as in a batch", async () => {
   const { dir, fixture } = await folder("decomposed");

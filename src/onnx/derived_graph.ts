@@ -26,6 +26,13 @@ export interface Derivation<M> {
   >;
 }
 
+/** Makes a derived graph from the parsed source and the path it will have. */
+export type Derive<M, E> = (
+  model: ModelProto,
+  source: string,
+  out: string,
+) => Effect.Effect<Derivation<M>, E>;
+
 /** External-data files (`model.onnx_data`, ...) a graph's initializers name. */
 export const externalFiles = (model: ModelProto): string[] => {
   const files = new Set<string>();
@@ -53,11 +60,7 @@ export const derivedGraph = <M extends { readonly path: string }, E>(
   kind: string,
   metaName: string,
   tag: string,
-  derive: (
-    model: ModelProto,
-    source: string,
-    out: string,
-  ) => Effect.Effect<Derivation<M>, E>,
+  derive: Derive<M, E>,
 ) =>
   Effect.gen(function* () {
     const path = resolve(source);
@@ -120,11 +123,7 @@ const deriveOnce = <M extends { readonly path: string }, E>(
   kind: string,
   metaName: string,
   tag: string,
-  derive: (
-    model: ModelProto,
-    source: string,
-    out: string,
-  ) => Effect.Effect<Derivation<M>, E>,
+  derive: Derive<M, E>,
 ) =>
   Effect.gen(function* () {
     const bytes = yield* Effect.tryPromise({
